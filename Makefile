@@ -1,0 +1,35 @@
+# Two entry points that work on a fresh machine with only Python 3.11:
+#   make demo   set everything up, run the main job on the demo source, serve the dashboard
+#   make test   set everything up, run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when the dependency list changes.
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install dagster-dev bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/earshot demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# The Dagster UI over the same definitions (http://127.0.0.1:3000).
+dagster-dev: $(STAMP)
+	$(BIN)/earshot dagster-dev
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/import_rate.py
+	$(BIN)/python benchmarks/langid_accuracy.py
+
+clean:
+	rm -rf $(VENV) data/ .pytest_cache

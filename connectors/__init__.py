@@ -1,0 +1,1 @@
+"""Sources of canonical messages: pure clients that know nothing of Dagster, DuckDB or Streamlit."""

@@ -1,0 +1,1 @@
+"""Earshot's wiring: Dagster definitions, the DuckDB warehouse, configuration and the CLI."""

@@ -1,0 +1,1 @@
+"""Ingest: file import and per-source pulls into `messages`."""

@@ -1,0 +1,1 @@
+"""Inbox metrics: conversation answers, response times, SLA, at several grains (CONTRACT section 6)."""

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: connections, migrations, and the SQL that writes messages."""

@@ -1,0 +1,51 @@
+"""Bring a database up to this version of Earshot and the current settings, in one transaction."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+
+from pipelines.config import Settings
+from pipelines.metrics.calendar import business_intervals
+from pipelines.metrics.views import create_views
+from pipelines.warehouse.migrate import migrate
+
+CALENDAR_AHEAD_DAYS = 60  # the calendar must cover now() for the SLA of unanswered conversations
+
+
+def prepare_database(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    migrate(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        write_settings(con, settings)
+        rebuild_calendar(con, settings)
+        create_views(con, settings.sla_first_response_minutes * 60, settings.business_hours.timezone)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    values = {
+        "brand": settings.brand,
+        "sla_first_response_s": str(settings.sla_first_response_minutes * 60),
+        "business_timezone": settings.business_hours.timezone,
+        "languages": ",".join(settings.languages),
+    }
+    con.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", list(values.items()))
+
+
+def rebuild_calendar(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Business intervals from the oldest message (or 30 days ago) until well after today."""
+    oldest = con.execute("SELECT min(created_at) FROM messages").fetchone()[0]
+    today = datetime.now(timezone.utc).date()
+    first = min(oldest.date() if oldest else today, today) - timedelta(days=30)
+    table = business_intervals(settings.business_hours, first, today + timedelta(days=CALENDAR_AHEAD_DAYS))
+    con.execute("DELETE FROM business_calendar")
+    con.register("_calendar", table)
+    try:
+        con.execute("INSERT INTO business_calendar SELECT * FROM _calendar")
+    finally:
+        con.unregister("_calendar")
+
