@@ -26,7 +26,7 @@ def build_definitions(db_path: str | None = None, config_path: str | None = None
     checks = [*dg.load_asset_checks_from_modules([warehouse_assets, metrics_assets])]
     # In one process: every step writes the same DuckDB file, so parallel processes would only queue
     # on its lock, and each process would pay Dagster's start-up.
-    tick = dg.define_asset_job(TICK_JOB, selection=dg.AssetSelection.all(include_sources=False),
+    tick = dg.define_asset_job(TICK_JOB, selection=dg.AssetSelection.all(),
                                executor_def=dg.in_process_executor,
                                description="One tick: pull every source, rebuild conversations and metrics, "
                                            "publish the read copy.")

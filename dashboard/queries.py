@@ -1,0 +1,80 @@
+"""Every read the dashboard makes, against the read copy the pipeline publishes (never the live file).
+
+The read copy is replaced atomically by the pipeline; each query opens it read-only for a moment, so the
+dashboard never holds a lock anyone else waits on.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.warehouse.connection import connect, read_copy_path, resolve_db_path
+
+
+def read_copy() -> Path:
+    return read_copy_path(resolve_db_path(os.environ.get("EARSHOT_DB")))
+
+
+def query(sql: str, params: list | None = None) -> pd.DataFrame:
+    with connect(read_copy(), read_only=True, retry_seconds=5) as con:
+        return con.execute(sql, params or []).df()
+
+
+def has_data() -> bool:
+    return read_copy().exists()
+
+
+def snapshot_time() -> datetime | None:
+    path = read_copy()
+    return datetime.fromtimestamp(path.stat().st_mtime) if path.exists() else None
+
+
+def compare(period_start: str, period_end: str) -> pd.DataFrame:
+    """Headline metrics for [start, end) and the equally long period before it."""
+    return query("SELECT * FROM inbox_compare(?::TIMESTAMPTZ, ?::TIMESTAMPTZ)", [period_start, period_end])
+
+
+def daily(days: int) -> pd.DataFrame:
+    return query("""
+        SELECT day, platform, kind, inbound, answered, reply_rate, reply_time_median_s, reply_time_p90_s,
+               conversations, first_response_median_s, first_response_p90_s, sla_met
+        FROM inbox_daily WHERE day >= current_date - ?::INTEGER ORDER BY day, platform, kind
+    """, [days])
+
+
+def daily_totals(days: int) -> pd.DataFrame:
+    """All platforms and kinds together, per UTC day (medians recomputed from rows, not averaged)."""
+    return query("""
+        SELECT timezone('UTC', created_at)::DATE AS day, count(*) AS inbound, count(answered_at) AS answered,
+               count(answered_at) / count(*) AS reply_rate,
+               quantile_cont(reply_s, 0.5) / 60 AS reply_median_min,
+               quantile_cont(reply_s, 0.9) / 60 AS reply_p90_min
+        FROM inbound_answers WHERE created_at >= current_date - ?::INTEGER
+        GROUP BY ALL ORDER BY day
+    """, [days])
+
+
+def incidents() -> pd.DataFrame:
+    return query("""
+        SELECT incident_id, kind, status, severity, title, lang, message_count, author_count,
+               first_message_at, detected_at, last_message_at
+        FROM incidents ORDER BY detected_at DESC LIMIT 200
+    """)
+
+
+def sources() -> pd.DataFrame:
+    return query("""
+        SELECT m.account AS source, m.platform, count(*) AS messages, max(m.created_at) AS newest_message,
+               any_value(c.updated_at) AS last_pull
+        FROM messages m LEFT JOIN source_cursors c ON c.source = m.account
+        GROUP BY ALL ORDER BY messages DESC
+    """)
+
+
+def rejected(limit: int = 100) -> pd.DataFrame:
+    return query("SELECT source, line_no, reason, rejected_at FROM rejected_messages "
+                 "ORDER BY rejected_at DESC, line_no LIMIT ?", [limit])

@@ -1,0 +1,188 @@
+"""The `earshot` command (CONTRACT section 1). Bad input ends in one line on stderr, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from pipelines.config import load_settings
+from pipelines.errors import EarshotError
+from pipelines.warehouse.connection import connect, publish_read_copy, resolve_db_path
+from pipelines.warehouse.prepare import prepare_database
+
+MAX_REJECTS_SHOWN = 20
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except EarshotError as exc:
+        print(f"earshot: error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"earshot: database error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $EARSHOT_DB, else data/earshot.duckdb)")
+    common.add_argument("--config", help="configuration file (default: $EARSHOT_CONFIG, else ./earshot.toml)")
+    parser = argparse.ArgumentParser(prog="earshot", description="Social listening and proactive alerts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", parents=[common], help="load canonical JSONL (.jsonl, .jsonl.gz, or - for stdin)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("run", parents=[common], help="one tick of the whole pipeline")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", parents=[common], help="run the pipeline on the demo source and serve the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--tick-seconds", type=int, default=60, help="how often the live demo runs a tick")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("dashboard", parents=[common], help="serve the dashboard on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("dagster-dev", parents=[common], help="the Dagster UI over the same definitions")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_dagster_dev)
+    return parser
+
+
+def _environment(args: argparse.Namespace) -> Path:
+    """Resolve --db/--config once and export them, so Dagster and the dashboard see the same ones."""
+    db_path = resolve_db_path(args.db).resolve()
+    os.environ["EARSHOT_DB"] = str(db_path)
+    if args.config:
+        os.environ["EARSHOT_CONFIG"] = str(Path(args.config).resolve())
+    load_settings()  # fail early, in one line, on a bad configuration
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(db_path.parent / "dagster")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(str(resources.files("pipelines").joinpath("dagster.yaml")), home / "dagster.yaml")
+    return db_path
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pipelines.ingest.importer import import_jsonl
+
+    db_path = _environment(args)
+    settings = load_settings()
+    with connect(db_path) as con:
+        prepare_database(con, settings)
+        report = import_jsonl(con, args.path, settings)
+        publish_read_copy(con, db_path)
+    for reject in report.rejects[:MAX_REJECTS_SHOWN]:
+        print(f"rejected {report.source}:{reject.line_no}: {reject.reason}", file=sys.stderr)
+    if report.rejected > MAX_REJECTS_SHOWN:
+        print(f"... and {report.rejected - MAX_REJECTS_SHOWN} more (table rejected_messages)", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _environment(args)
+    return 0 if run_tick() else 1
+
+
+def run_tick() -> bool:
+    """Execute the `tick` job in this process, recorded in DAGSTER_HOME like scheduled runs."""
+    import dagster as dg
+
+    from pipelines.definitions import TICK_JOB, build_definitions
+
+    defs = build_definitions()
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def(TICK_JOB).execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            mat = event.event_specific_data.materialization
+            shown = ", ".join(f"{k} {v.value}" for k, v in mat.metadata.items() if k != "path")
+            print(f"{mat.asset_key.to_user_string()}: {shown}")
+        elif event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            cause = error.cause or error
+            print(f"earshot: error: step {event.step_key} failed: {cause.message.strip().splitlines()[-1]}",
+                  file=sys.stderr)
+    return result.success
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The main job on the demo source: a first tick (14 days of history), the dashboard, then a tick
+    every --tick-seconds so the stream keeps arriving live."""
+    _environment(args)
+    if not run_tick():
+        return 1
+    dashboard = _start_dashboard(args.port)
+    print(f"Dashboard: http://127.0.0.1:{args.port}  (Ctrl-C to stop)", flush=True)
+    try:
+        while dashboard.poll() is None:
+            deadline = time.monotonic() + args.tick_seconds
+            while time.monotonic() < deadline and dashboard.poll() is None:
+                time.sleep(0.5)
+            if dashboard.poll() is None:
+                run_tick()
+    finally:
+        _stop(dashboard)
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    _environment(args)
+    dashboard = _start_dashboard(args.port)
+    print(f"Dashboard: http://127.0.0.1:{args.port}  (Ctrl-C to stop)", flush=True)
+    try:
+        return dashboard.wait()
+    finally:
+        _stop(dashboard)
+
+
+def cmd_dagster_dev(args: argparse.Namespace) -> int:
+    _environment(args)
+    workspace = Path(__file__).resolve().parent.parent / "workspace.yaml"
+    # dagster dev started from a non-interactive shell inherits an ignored SIGINT and then cannot be
+    # stopped cleanly: restore the default before exec (ARCHITECTURE.md).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.execvp("dagster", ["dagster", "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(args.port)])
+
+
+def _start_dashboard(port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+           "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    return subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
