@@ -1,0 +1,105 @@
+"""earshot.toml: defaults, and errors that name the file and the key."""
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from pipelines.config import ConfigError, load_settings
+
+FULL = """
+[brand]
+name = "Voltra"
+
+[[sources]]
+platform = "bluesky"
+service = "http://127.0.0.1:2583"
+handle = "brand.test"
+password_env = "EARSHOT_BLUESKY_PASSWORD"
+
+[[sources]]
+platform = "mastodon"
+service = "https://mastodon.social"
+token_env = "EARSHOT_MASTODON_TOKEN"
+
+[[sources]]
+platform = "x"
+service = "https://api.x.com"
+user_id = "123456"
+token_env = "EARSHOT_X_TOKEN"
+
+[[sources]]
+platform = "demo"
+
+[sla]
+first_response_minutes = 45
+
+[business_hours]
+timezone = "Europe/Prague"
+days = ["mon", "tue", "wed", "thu", "fri"]
+start = "08:30"
+end = "18:00"
+holidays = ["2026-12-24"]
+"""
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "earshot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_contract_example_loads(tmp_path):
+    settings = load_settings(write(tmp_path, FULL))
+    assert [s.name for s in settings.sources] == ["bluesky:brand.test", "mastodon", "x", "demo"]
+    assert settings.sla_first_response_minutes == 45
+    assert settings.business_hours.start == time(8, 30)
+    assert settings.business_hours.holidays == (date(2026, 12, 24),)
+
+
+def test_no_file_means_the_demo_source(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EARSHOT_CONFIG", raising=False)
+    settings = load_settings()
+    assert [s.platform for s in settings.sources] == ["demo"]
+    assert settings.path is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[brand]\nname = 'V'\ncolour = 'red'\n", "unknown key brand.colour"),
+    ("[sla]\nfirst_response_minutes = '60'\n", "sla.first_response_minutes must be int, got str '60'"),
+    ("[sla]\nfirst_response_minutes = 0\n", "must be positive"),
+    ("[[sources]]\nplatform = 'bluesky'\n", "sources[0].service is required"),
+    ("[[sources]]\nplatform = 'demo'\npasword_env = 'X'\n", "unknown key sources[0].pasword_env"),
+    ("[[sources]]\nplatform = 'demo'\nseed = true\n", "sources[0].seed must be int, got bool"),
+    ("[[sources]]\nplatform = 'x'\nservice = 'http://h'\ntoken_env = 'not a var'\n", "must name an environment"),
+    ("[[sources]]\nplatform = 'demo'\n[[sources]]\nplatform = 'demo'\n", "duplicate name 'demo'"),
+    ("[business_hours]\ntimezone = 'Mars/Olympus'\n", "unknown time zone 'Mars/Olympus'"),
+    ("[business_hours]\nstart = '25:00'\n", "business_hours.start"),
+    ("[business_hours]\ndays = ['someday']\n", "business_hours.days"),
+    ("languages = 'en'\n", "languages must be a non-empty array"),
+    ("surprise = 1\n", "unknown key surprise"),
+    ("[brand\n", "not valid TOML"),
+])
+def test_errors_name_the_file_and_key(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    assert message in str(error.value)
+    assert str(error.value).startswith(str(path))
+    assert "\n" not in str(error.value)
+
+
+def test_secrets_come_only_from_the_environment(tmp_path, monkeypatch):
+    settings = load_settings(write(tmp_path, FULL))
+    mastodon = settings.sources[1]
+    monkeypatch.delenv("EARSHOT_MASTODON_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="EARSHOT_MASTODON_TOKEN is not set"):
+        mastodon.secret()
+    monkeypatch.setenv("EARSHOT_MASTODON_TOKEN", "s3cret")
+    assert mastodon.secret() == "s3cret"
+
+
+def test_a_named_file_must_exist(tmp_path):
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_settings(tmp_path / "missing.toml")

@@ -1,0 +1,49 @@
+"""conversation_key (CONTRACT section 4) under arrival in any order."""
+from __future__ import annotations
+
+from tests.conftest import load, msg
+from tests.reference_metrics import conversation_keys
+
+
+def keys(con) -> dict[str, str]:
+    return dict(con.execute("SELECT id, conversation_key FROM messages").fetchall())
+
+
+def test_a_parent_arriving_later_rekeys_its_descendants(con, tmp_path):
+    # The replies arrive first: their root is the unknown parent's id.
+    load(con, tmp_path, [msg("r1", "2026-11-20T10:05:00Z", in_reply_to_id="p"),
+                         msg("r2", "2026-11-20T10:06:00Z", in_reply_to_id="r1")], "a.jsonl")
+    assert keys(con) == {"r1": "x:m/p", "r2": "x:m/p"}
+    # Then the parent, itself a reply inside a DM conversation's thread.
+    load(con, tmp_path, [msg("root", "2026-11-20T09:00:00Z", conversation_id="dm-7"),
+                         msg("p", "2026-11-20T10:00:00Z", in_reply_to_id="root")], "b.jsonl")
+    assert set(keys(con).values()) == {"x:c/dm-7"}
+
+
+def test_platforms_do_not_share_conversations(con, tmp_path):
+    load(con, tmp_path, [msg("1", "2026-11-20T10:00:00Z", platform="x"),
+                         msg("2", "2026-11-20T10:00:00Z", platform="mastodon", in_reply_to_id="1")])
+    assert keys(con) == {"1": "x:m/1", "2": "mastodon:m/1"}
+
+
+def test_long_chains_and_cycles_resolve(con, tmp_path):
+    chain = [msg("c0", "2026-11-20T10:00:00Z")]
+    chain += [msg(f"c{i}", "2026-11-20T10:00:00Z", in_reply_to_id=f"c{i - 1}") for i in range(1, 300)]
+    cycle = [msg("y1", "2026-11-20T10:00:00Z", in_reply_to_id="y2"),
+             msg("y2", "2026-11-20T10:00:00Z", in_reply_to_id="y1")]
+    load(con, tmp_path, chain + cycle)
+    got = keys(con)
+    assert {got[f"c{i}"] for i in range(300)} == {"x:m/c0"}
+    assert got["y1"] is not None and got["y2"] is not None
+
+
+def test_keys_match_the_independent_walk_on_demo_traffic(con, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from connectors.demo import DemoStream
+
+    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    records = DemoStream(seed=11).messages_between(now - timedelta(days=3), now)
+    load(con, tmp_path, records)
+    expected = {mid: key for (_, mid), key in conversation_keys(records).items()}
+    assert keys(con) == expected
