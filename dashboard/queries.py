@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.warehouse.connection import connect, read_copy_path, resolve_db_path
+from pipelines.warehouse.connection import connect, current_read_copy, read_copy_path, resolve_db_path
 
 
 def read_copy() -> Path:
@@ -20,7 +20,8 @@ def read_copy() -> Path:
 
 
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
-    with connect(read_copy(), read_only=True, retry_seconds=5) as con:
+    db_path = resolve_db_path(os.environ.get("EARSHOT_DB"))
+    with connect(current_read_copy(db_path), read_only=True, retry_seconds=5) as con:
         return con.execute(sql, params or []).df()
 
 

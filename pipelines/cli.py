@@ -98,7 +98,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _environment(args)
+    _check_sources()
     return 0 if run_tick() else 1
+
+
+def _check_sources() -> None:
+    """Every configured source must have a connector: say so before any step runs."""
+    from pipelines.ingest.pull import connector_for
+
+    settings = load_settings()
+    for source in settings.sources:
+        connector_for(source, settings)
 
 
 def run_tick() -> bool:
@@ -111,17 +121,17 @@ def run_tick() -> bool:
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def(TICK_JOB).execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             mat = event.event_specific_data.materialization
             shown = ", ".join(f"{k} {v.value}" for k, v in mat.metadata.items() if k != "path")
             print(f"{mat.asset_key.to_user_string()}: {shown}")
         elif event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            cause = error.cause or error
-            print(f"earshot: error: step {event.step_key} failed: {cause.message.strip().splitlines()[-1]}",
-                  file=sys.stderr)
+            data = event.event_specific_data
+            reason = (data.user_failure_data.description if data.user_failure_data else None) or \
+                (data.error.cause or data.error).message.strip().splitlines()[-1]
+            print(f"earshot: error: {event.step_key} failed: {reason}", file=sys.stderr)
     return result.success
 
 
@@ -129,6 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The main job on the demo source: a first tick (14 days of history), the dashboard, then a tick
     every --tick-seconds so the stream keeps arriving live."""
     _environment(args)
+    _check_sources()
     if not run_tick():
         return 1
     dashboard = _start_dashboard(args.port)

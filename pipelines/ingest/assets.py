@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from pipelines.config import Source
+from pipelines.errors import EarshotError
 from pipelines.ingest.pull import connector_for, pull
 from pipelines.resources import Warehouse
 
@@ -27,8 +28,12 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _ingest(warehouse: Warehouse) -> dg.MaterializeResult:
         settings = warehouse.settings()
-        with warehouse.connection() as con:
-            report = pull(con, source, connector_for(source, settings), settings, datetime.now(timezone.utc))
+        try:
+            connector = connector_for(source, settings)
+            with warehouse.connection() as con:
+                report = pull(con, source, connector, settings, datetime.now(timezone.utc))
+        except EarshotError as exc:  # bad configuration or input: retrying cannot help
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
         return dg.MaterializeResult(metadata={
             "fetched": report.fetched, "inserted": report.counts.inserted,
             "updated": report.counts.updated, "cursor": report.cursor,

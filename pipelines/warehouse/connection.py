@@ -6,6 +6,13 @@ retry while the file is locked, and after every write it publishes a *read copy*
 (`earshot.read.duckdb`) by copying the checkpointed file to a temp name and `os.replace`-ing it. Readers
 (the dashboard, analysts' duckdb sessions) open the read copy, which nobody ever writes in place, so they
 never block the pipeline and the pipeline never blocks them.
+
+Each published copy is a new file (`read/<stem>-<n>.duckdb`), and `earshot.read.duckdb` is a symlink
+swapped atomically to the newest. A new name per copy matters: DuckDB keeps one database instance per
+path within a process while any connection to it is open, so a dashboard serving overlapping sessions
+would otherwise keep reading the first copy it opened. Readers resolve the link when they connect
+(`current_read_copy`); older copies are deleted once two newer ones exist (open readers keep reading a
+deleted file until they close it).
 """
 from __future__ import annotations
 
@@ -28,8 +35,17 @@ def resolve_db_path(db: str | Path | None) -> Path:
     return Path(db or os.environ.get("EARSHOT_DB") or "data/earshot.duckdb")
 
 
+KEEP_READ_COPIES = 3
+
+
 def read_copy_path(db_path: Path) -> Path:
+    """The stable name readers (and analysts) use: a symlink to the newest copy."""
     return db_path.with_name(db_path.stem + ".read" + db_path.suffix)
+
+
+def current_read_copy(db_path: Path) -> Path:
+    """The file the read-copy link points to now (the path to hand to duckdb.connect)."""
+    return Path(os.path.realpath(read_copy_path(db_path)))
 
 
 @contextmanager
@@ -65,14 +81,20 @@ def _open_with_retry(db_path: Path, read_only: bool, retry_seconds: float) -> du
 
 
 def publish_read_copy(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
-    """Checkpoint the writer's file and atomically replace the read copy with it.
-
-    Readers that already have the old copy open keep reading it (they hold its inode); new readers get
-    the new one. Nothing ever writes the read copy in place.
-    """
+    """Checkpoint the writer's file, copy it to a new snapshot, and point the read-copy link at it."""
     con.execute("CHECKPOINT")
-    target = read_copy_path(db_path)
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    shutil.copyfile(db_path, tmp)
-    os.replace(tmp, target)
-    return target
+    folder = db_path.parent / "read"
+    folder.mkdir(exist_ok=True)
+    snapshot = folder / f"{db_path.stem}-{time.time_ns()}{db_path.suffix}"
+    partial = snapshot.with_name(snapshot.name + ".partial")
+    shutil.copyfile(db_path, partial)
+    os.replace(partial, snapshot)
+    link = read_copy_path(db_path)
+    new_link = link.with_name(link.name + f".tmp{os.getpid()}")
+    new_link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(snapshot, link.parent), new_link)
+    os.replace(new_link, link)
+    snapshots = sorted(folder.glob(f"{db_path.stem}-*{db_path.suffix}"))  # names carry time_ns
+    for old in snapshots[:-KEEP_READ_COPIES]:
+        old.unlink(missing_ok=True)
+    return link
