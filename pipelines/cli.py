@@ -172,7 +172,8 @@ def cmd_dagster_dev(args: argparse.Namespace) -> int:
     # dagster dev started from a non-interactive shell inherits an ignored SIGINT and then cannot be
     # stopped cleanly: restore the default before exec (ARCHITECTURE.md).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.execvp("dagster", ["dagster", "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(args.port)])
+    dagster = str(Path(sys.executable).parent / "dagster")  # the one installed beside this Python
+    os.execv(dagster, [dagster, "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(args.port)])
 
 
 def _start_dashboard(port: int) -> subprocess.Popen:

@@ -80,3 +80,56 @@ def test_a_failed_pull_advances_neither_messages_nor_cursor(db_path, monkeypatch
         report = pull(con, source, connector, Settings(), now)
         assert report.counts.inserted == report.fetched > 0
         assert read_cursor(con, "demo") == now.isoformat()
+
+
+def test_workspace_loads_in_dagster(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, DAGSTER_HOME=str(tmp_path), EARSHOT_DB=str(tmp_path / "e.duckdb"))
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    done = subprocess.run([str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
+                           "-w", str(repo / "workspace.yaml")], cwd=repo, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "All code locations passed validation" in done.stderr + done.stdout
+
+
+@pytest.mark.slow
+def test_dagster_dev_serves_the_ui_and_leaves_no_stray_folders(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    port = 13111
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EARSHOT_", "DAGSTER_HOME"))}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "earshot"), "dagster-dev", "--port", str(port)],
+                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        deadline, info = time.monotonic() + 120, None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                info = httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2)
+                if info.status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(1)
+        assert info is not None and info.status_code == 200
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    assert sorted(os.listdir(tmp_path)) == ["data"]  # DAGSTER_HOME went to data/dagster
+    assert (tmp_path / "data" / "dagster" / "dagster.yaml").read_text().count("enabled: false") == 1
