@@ -1,0 +1,145 @@
+"""Multilingual cues for an incident's kind, matched on folded text (lowercase, no diacritics).
+
+Each cue is a word stem (matches any word starting with it) or a phrase. They are written per language
+from general knowledge of how customers complain, not from any test stream; language-independent evidence
+(error codes, look-alike handles, unknown links) is weighed in kinds.py.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from detectors.lexicon import fold
+
+CUES: dict[str, dict[str, list[str]]] = {
+    "scam": {
+        "en": ["scam", "phish", "fake", "fraud", "impersonat", "pretend", "is this you", "is this real",
+               "is this legit", "card number", "card details", "pin", "cvv", "cvc", "one-time code", "otp",
+               "verification code", "sms code", "security code", "password", "verify your", "suspicious",
+               "giveaway", "claim your", "free money", "asked me for", "asking for my", "not you", "beware",
+               "don't click", "do not click", "hacked"],
+        "ru": ["мошен", "фейк", "поддел", "фишинг", "развод", "номер карт", "пин", "код из смс", "смс-код",
+               "код подтвержд", "парол", "cvv", "это вы", "ваш аккаунт", "ссылк", "представил", "притворя",
+               "выдает себя", "осторожно", "взлом"],
+        "uk": ["шахра", "фейк", "підроб", "фішинг", "номер картк", "пін", "код з смс", "код підтвердж",
+               "парол", "це ви", "посилання", "обережно", "видає себе", "представ"],
+        "be": ["ашуканц", "махляр", "фейк", "нумар картк", "пін", "код з смс", "пароль", "гэта вы", "асцярожна"],
+        "cs": ["podvod", "falesn", "phishing", "cislo karty", "udaje o karte", "pin", "kod z sms", "overovaci kod",
+               "heslo", "jste to vy", "je to od vas", "vydava za", "pozor", "odkaz", "podezrel"],
+        "sk": ["podvod", "falosn", "cislo karty", "pin", "kod z sms", "heslo", "ste to vy", "je to od vas",
+               "vydava za", "pozor", "odkaz", "podozriv"],
+        "pl": ["oszust", "falszyw", "podszyw", "wyludz", "numer karty", "pin", "kod sms", "kod z sms", "haslo",
+               "to wy", "od was", "uwaga", "link", "podejrzan"],
+        "de": ["betrug", "betrüg", "fake", "phishing", "gefalscht", "kartennummer", "pin", "tan", "sms-code",
+               "passwort", "seid ihr das", "sind sie das", "gibt sich als", "vorsicht", "verdachtig"],
+        "es": ["estafa", "fraude", "falso", "suplant", "phishing", "numero de tarjeta", "datos de la tarjeta",
+               "pin", "codigo", "contrasena", "sois vosotros", "son ustedes", "enlace", "cuidado", "sospechos"],
+        "fr": ["arnaque", "escroc", "fraude", "faux", "usurp", "hameconnage", "phishing", "numero de carte",
+               "code pin", "code sms", "mot de passe", "c'est vous", "est-ce vous", "lien", "attention",
+               "suspect"],
+        "it": ["truffa", "frode", "falso", "finto", "phishing", "numero della carta", "pin", "codice",
+               "password", "siete voi", "link", "attenzione", "sospett"],
+        "pt": ["golpe", "fraude", "falso", "phishing", "numero do cartao", "pin", "codigo", "senha",
+               "sao voces", "link", "cuidado", "suspeit"],
+    },
+    "outage": {
+        "en": ["down", "outage", "not working", "doesn't work", "does not work", "isn't working", "stopped working",
+               "broken", "error", "crash", "can't log", "cannot log", "can't login", "can't sign", "unable to",
+               "won't load", "not loading", "keeps failing", "fail", "declin", "timeout", "timed out",
+               "no signal", "no service", "offline", "unavailable", "503", "500", "502", "504", "glitch", "bug"],
+        "ru": ["не работа", "не могу войти", "не получается", "не грузит", "не загружа", "лежит", "упал",
+               "сбой", "ошибк", "вылета", "отклон", "не проход", "недоступ", "нет сети", "нет связи", "глюч"],
+        "uk": ["не працю", "не можу увійти", "не вдається", "не завантаж", "лежить", "впав", "збій",
+               "помилк", "вилітає", "відхил", "не проход", "недоступ", "немає зв'язку", "немає мережі"],
+        "be": ["не працу", "не магу", "памылк", "збой", "не праходз", "ляжыць"],
+        "cs": ["nefunguj", "nejde", "nemuzu se prihlasit", "nelze", "chyba", "vypadek", "spadl", "pada",
+               "nenacita", "zamitnut", "neprochaz", "nedostupn", "bez signalu", "nema signal"],
+        "sk": ["nefunguj", "nejde", "neviem sa prihlasit", "nemozem sa prihlasit", "chyba", "vypadok", "spadl",
+               "pada", "zamietnut", "neprechadz", "nedostupn", "bez signalu", "nemam signal"],
+        "pl": ["nie dziala", "nie moge sie zalogowac", "nie da sie", "blad", "awaria", "padl", "lezy",
+               "wywala", "odrzuc", "nie przechodz", "niedostepn", "brak zasiegu", "brak sieci"],
+        "de": ["funktioniert nicht", "geht nicht", "klappt nicht", "down", "stoerung", "störung", "ausfall",
+               "fehler", "absturz", "sturzt ab", "abgelehnt", "nicht erreichbar", "kein netz", "kein empfang",
+               "anmeldung"],
+        "es": ["no funciona", "no puedo entrar", "no puedo acceder", "caido", "caida", "error", "fallo",
+               "falla", "rechaz", "no carga", "sin servicio", "sin cobertura", "sin senal", "no va"],
+        "fr": ["ne marche pas", "ne fonctionne pas", "marche pas", "impossible de", "panne", "en rade", "erreur",
+               "plante", "bug", "refus", "ne charge pas", "pas de reseau", "hors service", "indisponible"],
+        "it": ["non funziona", "non riesco", "non va", "down", "errore", "guasto", "disservizio", "crash",
+               "rifiutat", "non carica", "senza rete", "nessun segnale", "irraggiungibil"],
+        "pt": ["nao funciona", "nao consigo", "fora do ar", "caiu", "erro", "falha", "recusad", "nao carrega",
+               "sem sinal", "sem rede", "indisponivel"],
+    },
+    "complaint": {
+        "en": ["fee", "charg", "twice", "double", "overcharg", "refund", "price", "expensive", "rip off", "ripoff",
+               "hidden", "without telling", "unacceptable", "ridiculous", "disgust", "terrible", "awful", "worst",
+               "rude", "still waiting", "still no", "still not", "no reply", "no answer", "why did", "why is",
+               "not ok", "seriously", "complain", "pending", "missing", "lost", "delay", "increase", "bill"],
+        "ru": ["комисси", "списа", "дважды", "двойн", "возврат", "верните", "дорог", "цен", "без предупрежд",
+               "безобраз", "ужас", "худш", "хамств", "до сих пор", "нет ответа", "почему", "жалоб", "задерж",
+               "счет", "повыс"],
+        "uk": ["комісі", "списа", "зняли", "двічі", "повернен", "поверніть", "дорог", "цін", "без попередж",
+               "жах", "найгірш", "досі", "немає відповіді", "чому", "скарг", "затрим", "рахунок", "підвищ"],
+        "be": ["камісі", "спісал", "двойчы", "вярніце", "дарагі", "чаму", "скарг"],
+        "cs": ["poplat", "strhl", "strzen", "dvakrat", "vratit", "vraceni", "vratte", "drah", "cena", "bez upozorn",
+               "neprijateln", "hrozn", "nejhorsi", "porad cekam", "stale cekam", "bez odpoved", "proc", "stiznost",
+               "zpozd", "vyuctovan", "zdrazen"],
+        "sk": ["poplat", "strhli", "dvakrat", "vratit", "vratenie", "drah", "cena", "bez upozorn", "hrozn",
+               "najhorsi", "stale cakam", "bez odpoved", "preco", "staznost", "meska", "vyuctovan", "zdrazen",
+               "faktur"],
+        "pl": ["oplat", "prowizj", "pobral", "pobrano", "dwa razy", "podwojn", "zwrot", "oddajcie", "drog", "cena",
+               "bez uprzedz", "skandal", "okropn", "najgorsz", "nadal czekam", "brak odpowiedz", "dlaczego",
+               "reklamacj", "opozn", "rachunek", "faktur", "podwyz"],
+        "de": ["gebuhr", "gebühr", "abgebucht", "berechnet", "doppelt", "zweimal", "erstattung", "zuruck", "teuer",
+               "preis", "ohne vorwarnung", "unverschamt", "frechheit", "schlechteste", "immer noch", "keine antwort",
+               "warum", "beschwerde", "verzoger", "rechnung", "erhoh"],
+        "es": ["comision", "cobr", "dos veces", "doble", "reembolso", "devolu", "caro", "precio", "sin avisar",
+               "inaceptable", "vergonz", "pesimo", "peor", "sigo esperando", "sin respuesta", "por que", "queja",
+               "retraso", "factura", "subida"],
+        "fr": ["frais", "commission", "prelev", "debite", "deux fois", "double", "rembourse", "cher", "prix",
+               "sans prevenir", "inadmissible", "scandal", "honteux", "pire", "toujours pas", "j'attends",
+               "sans reponse", "pourquoi", "reclamation", "retard", "facture", "augment"],
+        "it": ["commission", "addebit", "due volte", "doppio", "rimborso", "caro", "prezzo", "senza avvisare",
+               "inaccettabil", "vergogn", "peggior", "ancora aspetto", "nessuna risposta", "perche", "reclamo",
+               "ritardo", "bolletta", "fattura", "aument"],
+        "pt": ["taxa", "cobr", "duas vezes", "duplicad", "reembolso", "devolu", "caro", "preco", "sem avisar",
+               "inaceitavel", "vergonh", "pior", "ainda espero", "sem resposta", "por que", "porque", "reclama",
+               "atraso", "fatura", "aument"],
+    },
+    "praise": {
+        "en": ["love", "great", "amazing", "awesome", "thank", "thanks", "excellent", "perfect", "best", "nice",
+               "beautiful", "cool", "congrat", "well done", "fingers crossed", "excited", "can't wait", "finally",
+               "wow", "giveaway", "win", "new card", "new feature", "metal"],
+        "ru": ["спасибо", "супер", "класс", "отличн", "круто", "прекрасн", "люблю", "нравится", "лучш", "ура",
+               "розыгрыш", "новая карта"],
+        "uk": ["дякую", "супер", "клас", "чудов", "круто", "люблю", "подобається", "найкращ", "розіграш"],
+        "be": ["дзякуй", "выдатн", "клас"],
+        "cs": ["diky", "dekuj", "super", "skvel", "krasn", "paradn", "miluj", "nejlepsi", "bomba", "soutez",
+               "nova karta"],
+        "sk": ["dakuj", "super", "skvel", "krasn", "paradn", "milujem", "najlepsi", "sutaz"],
+        "pl": ["dzieki", "dziekuj", "super", "swietn", "pieknie", "kocham", "najlepsz", "konkurs", "wow"],
+        "de": ["danke", "super", "toll", "genial", "klasse", "liebe", "beste", "schon", "gewinnspiel", "endlich"],
+        "es": ["gracias", "genial", "increible", "encanta", "perfecto", "mejor", "bonit", "sorteo", "por fin"],
+        "fr": ["merci", "genial", "super", "top", "adore", "parfait", "meilleur", "magnifique", "concours",
+               "enfin"],
+        "it": ["grazie", "fantastic", "bellissim", "adoro", "perfett", "miglior", "concorso", "finalmente"],
+        "pt": ["obrigad", "incrivel", "adoro", "perfeito", "melhor", "lindo", "sorteio", "finalmente"],
+    },
+}
+CONCEPT_KINDS = ("outage", "scam", "complaint", "praise")
+NEGATIVE_EMOJI = "😡🤬😠😤👎💔😭😢🙄"
+POSITIVE_EMOJI = "🔥❤😍🥰🎉👏👍💯✨🙌😊💜💙💚"
+
+
+@lru_cache(maxsize=None)
+def cue_pattern(kind: str) -> re.Pattern[str]:
+    """One regex per kind over all languages: a stem matches words starting with it; phrases and cues of
+    three letters or fewer ('pin', 'otp', 'tan') only match whole words."""
+    alternatives = sorted({fold(c) for words in CUES[kind].values() for c in words}, key=len, reverse=True)
+    parts = [re.escape(a) + (r"\b" if " " in a or len(a) <= 3 else r"\w*") for a in alternatives]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
+
+
+def cues_in(text: str, kind: str) -> list[str]:
+    """The cues of `kind` found in `text` (folded), in order, for explaining a decision."""
+    return cue_pattern(kind).findall(fold(text))

@@ -1,0 +1,269 @@
+"""Emerging topics in event time: terms whose distinct-author rate jumps, clustered into incidents.
+
+For every window (5 minutes of event time) the detector
+1. counts, per term, *new distinct authors* (an author counts once per term per long horizon, so one
+   customer posting 20 times is one voice);
+2. tests every term used in the window over a short (30 min) and a long (3 h) horizon: the count is
+   compared with what is normal for the term, its share of all authors so far (an exponentially
+   decaying history with a 3-day half-life, fed only with windows that have left the horizon, so a burst
+   never raises its own baseline), scaled by how many authors are active now (which absorbs the daily
+   and weekly rhythm). Before there is history, a term's share comes from how common the word is in its
+   language (wordfreq): rare terms need few authors, common ones a real jump. A term bursts when the
+   Poisson tail is below `max_p`, it has `min_authors` distinct authors and `min_lift` times the
+   expectation;
+3. clusters bursting terms that share messages (so "error", "503" and a Czech "chyba" with the same code
+   become one topic), attaches clusters and matching new messages to open incidents, opens new ones,
+   resolves quiet ones and reopens returning ones.
+Only messages with created_at <= window end are ever used, so replaying a cut stream gives the same result.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from detectors.incidents import Incident, Post
+from detectors.kinds import impersonation
+from detectors.stats import poisson_upper_tail, prior_share
+from detectors.text import is_evidence, terms_of
+
+ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
+
+
+@dataclass(frozen=True)
+class DetectorSettings:
+    window_s: int = 300
+    short_windows: int = 6             # 30 minutes
+    long_windows: int = 36             # 3 hours: slow ramps
+    half_life_windows: int = 864       # 3 days: how fast "normal" adapts
+    prior_weight: float = 300.0        # prior share counts as this many author-observations
+    warmup_windows: int = 288          # learn for a day of event time before raising anything
+    min_authors: int = 5
+    max_p: float = 1e-7
+    min_lift: float = 4.0
+    link_share: float = 0.5            # terms sharing this share of the smaller one's messages cluster
+    join_shared_terms: int = 2         # a post or cluster joins an incident sharing this many specific terms
+    specific_share: float = 0.02       # ...where specific means used by under 2% of authors, or evidence
+    resolve_after_windows: int = 24    # 2 hours without a new message: resolved
+    reopen_within_windows: int = 288   # a topic returning within 24 hours reopens its incident
+    sweep_every_windows: int = 12
+
+
+@dataclass
+class TermStats:
+    last_seen: dict[str, int] = field(default_factory=dict)   # author -> window last counted
+    increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon
+    base: float = 0.0                                          # decayed sum of aged-out increments
+    base_window: int = 0
+    prior: float = 0.0
+
+    def count(self, since: int) -> int:
+        return sum(n for w, n in self.increments if w > since)
+
+
+class EmergenceDetector:
+    def __init__(self, settings: DetectorSettings = DetectorSettings(), brand: str = "",
+                 ignore: frozenset[str] = frozenset()):
+        self.settings = settings
+        self.brand = brand
+        self.ignore = ignore
+        self.decay = 0.5 ** (1 / settings.half_life_windows)
+        self.terms: dict[str, TermStats] = {ALL: TermStats(prior=1.0)}
+        self.recent: deque[tuple[int, Post, frozenset[str]]] = deque()   # posts within the long horizon
+        self.incidents: dict[str, Incident] = {}                          # open and recently resolved
+        self.window = -1
+        self.first_window = -1
+
+    # ---- the stream ---------------------------------------------------------------------------------
+    def process_window(self, window_end: float, posts: list[Post]) -> list[Incident]:
+        """Feed the posts with window_end - window_s < at <= window_end; returns incidents that changed."""
+        s = self.settings
+        w = int(window_end // s.window_s)
+        if w <= self.window:
+            raise ValueError(f"window {window_end} is not after the last one processed")
+        self.window = w
+        if self.first_window < 0:
+            self.first_window = w
+        posts = sorted(posts, key=lambda p: (p.at, p.platform, p.id))
+        touched: set[str] = set()
+        changed: dict[str, Incident] = {}
+        for post in posts:
+            terms = terms_of(post.text, post.lang, self.ignore)
+            self.recent.append((w, post, terms))
+            self._count(ALL, post.author, w, None)
+            for term in terms:
+                self._count(term, post.author, w, post.lang)
+            touched |= terms
+            for incident in self._matching_incidents(terms):
+                if incident.add([post], w):
+                    changed[incident.incident_id] = incident
+        self._age(w)
+        warm = w - self.first_window >= s.warmup_windows
+        bursting = self._bursting(sorted(touched), w) if warm else {}
+        if bursting:
+            for cluster_terms, cluster_posts in self._clusters(bursting, w):
+                incident = self._attach(cluster_terms, cluster_posts, w, window_end)
+                if incident is not None:
+                    changed[incident.incident_id] = incident
+        for incident in changed.values():
+            if incident.status == "resolved":
+                incident.status = "open"
+                incident.events.append(("reopened", window_end, incident.severity))
+            incident.reassess(self.brand, window_end)
+        changed.update(self._resolve_quiet(w, window_end))
+        if w % s.sweep_every_windows == 0:
+            self._sweep(w)
+        return sorted(changed.values(), key=lambda i: i.incident_id)
+
+    # ---- counting -----------------------------------------------------------------------------------
+    def _count(self, term: str, author: str, w: int, lang: str | None) -> None:
+        stats = self.terms.get(term)
+        if stats is None:
+            stats = self.terms[term] = TermStats(prior=prior_share(term, lang))
+        last = stats.last_seen.get(author)
+        if last is not None and last > w - self.settings.long_windows:
+            return  # this author already counts for this term within the long horizon
+        stats.last_seen[author] = w
+        if stats.increments and stats.increments[-1][0] == w:
+            stats.increments[-1][1] += 1
+        else:
+            stats.increments.append([w, 1])
+
+    def _age(self, w: int) -> None:
+        """Drop posts that left the long horizon (term baselines age lazily, in _baseline)."""
+        horizon = w - self.settings.long_windows
+        while self.recent and self.recent[0][0] <= horizon:
+            self.recent.popleft()
+
+    def _baseline(self, stats: TermStats, w: int) -> float:
+        """Decayed count of this term's authors before the long horizon, as of window w."""
+        horizon = w - self.settings.long_windows
+        while stats.increments and stats.increments[0][0] <= horizon:
+            aged_w, n = stats.increments.popleft()
+            stats.base = stats.base * self.decay ** (aged_w - stats.base_window) + n
+            stats.base_window = aged_w
+        return stats.base * self.decay ** (w - stats.base_window)
+
+    def _bursting(self, candidates: list[str], w: int) -> dict[str, float]:
+        """Terms whose author count is improbably high now; values are their p-values."""
+        s = self.settings
+        total = self.terms[ALL]
+        total_base = self._baseline(total, w)
+        short_total, long_total = total.count(w - s.short_windows), total.count(w - s.long_windows)
+        found: dict[str, float] = {}
+        for term in candidates:
+            stats = self.terms[term]
+            long_k = stats.count(w - s.long_windows)
+            if long_k < s.min_authors:
+                continue
+            share = (self._baseline(stats, w) + s.prior_weight * stats.prior) / (total_base + s.prior_weight)
+            for k, n in ((stats.count(w - s.short_windows), short_total), (long_k, long_total)):
+                expected = share * n
+                if k >= s.min_authors and k >= s.min_lift * expected:
+                    p = poisson_upper_tail(k, expected)
+                    if p < s.max_p:
+                        found[term] = min(p, found.get(term, 1.0))
+        return found
+
+    # ---- topics and incidents -----------------------------------------------------------------------
+    def _clusters(self, bursting: dict[str, float], w: int) -> list[tuple[list[str], list[Post]]]:
+        s = self.settings
+        posts_of: dict[str, list[int]] = {t: [] for t in bursting}
+        recent = list(self.recent)
+        for i, (_, _, terms) in enumerate(recent):
+            for t in terms & bursting.keys():
+                posts_of[t].append(i)
+        ordered = sorted(bursting, key=lambda t: (bursting[t], t))
+        parent = {t: t for t in ordered}
+
+        def find(t: str) -> str:
+            while parent[t] != t:
+                parent[t] = parent[parent[t]]
+                t = parent[t]
+            return t
+
+        for i, a in enumerate(ordered):
+            set_a = set(posts_of[a])
+            for b in ordered[i + 1:]:
+                shared = len(set_a.intersection(posts_of[b]))
+                if shared >= s.link_share * min(len(set_a), len(posts_of[b])):
+                    parent[find(b)] = find(a)
+        groups: dict[str, list[str]] = {}
+        for t in ordered:
+            groups.setdefault(find(t), []).append(t)
+        clusters = []
+        for terms in groups.values():
+            # Posts join through the cluster's specific terms only: a burst of '~scam' or 'card' alone
+            # would otherwise sweep in every routine PIN question of the last hours.
+            specific = [t for t in terms if is_evidence(t) or self._share(t) < s.specific_share]
+            indices = sorted({i for t in specific for i in posts_of[t]})
+            posts = [recent[i][1] for i in indices]
+            if len({p.author for p in posts}) >= s.min_authors:
+                clusters.append((terms, posts))
+        return clusters
+
+    def _attach(self, terms: list[str], posts: list[Post], w: int, window_end: float) -> Incident | None:
+        """Add a bursting cluster to the incident it continues (merging duplicates), or open a new one."""
+        keys = {p.key for p in posts}
+        matches = [i for i in self.incidents.values()
+                   if len(keys & i.posts.keys()) >= 0.3 * len(keys) or self._same_topic(terms, i.signature)]
+        if not matches and impersonation(terms, self.brand):
+            # One impersonation wave shows up as several handles and domains: keep it one incident.
+            matches = [i for i in self.incidents.values()
+                       if i.status == "open" and i.kind == "scam" and impersonation(i.signature, self.brand)]
+        if not matches:
+            incident = Incident(f"{int(window_end)}-{len(self.incidents)}", window_end, terms[:12])
+            self.incidents[incident.incident_id] = incident
+            incident.add(posts, w)
+            return incident
+        keep = min(matches, key=lambda i: (i.detected_at, i.incident_id))
+        for other in matches:
+            if other is not keep:  # one real-world problem raised twice: fold the younger in
+                keep.add(list(other.posts.values()), w)
+                keep.signature += [t for t in other.signature if t not in keep.signature]
+                other.status = "merged"
+                other.events.append(("merged", window_end, other.severity))
+                del self.incidents[other.incident_id]
+        keep.signature = (keep.signature + [t for t in terms if t not in keep.signature])[:12]
+        return keep if keep.add(posts, w) or len(matches) > 1 else None
+
+    def _same_topic(self, terms: list[str] | frozenset[str], signature: list[str]) -> bool:
+        shared = set(terms).intersection(signature)
+        if any(is_evidence(t) for t in shared):
+            return True
+        specific = [t for t in shared if self._share(t) < self.settings.specific_share]
+        return len(specific) >= self.settings.join_shared_terms
+
+    def _share(self, term: str) -> float:
+        """The term's share of authors: its history, and the current horizon, with the prior."""
+        stats = self.terms.get(term)
+        if stats is None:
+            return 0.0
+        total = self.terms[ALL]
+        seen = self._baseline(stats, self.window) + stats.count(self.window - self.settings.long_windows)
+        all_seen = self._baseline(total, self.window) + total.count(self.window - self.settings.long_windows)
+        return (seen + self.settings.prior_weight * stats.prior) / (all_seen + self.settings.prior_weight)
+
+    def _matching_incidents(self, terms: frozenset[str]) -> list[Incident]:
+        return [i for i in self.incidents.values() if i.status == "open" and self._same_topic(terms, i.signature)]
+
+    def _resolve_quiet(self, w: int, window_end: float) -> dict[str, Incident]:
+        s = self.settings
+        changed = {}
+        for incident in list(self.incidents.values()):
+            quiet = w - incident.last_window
+            if incident.status == "open" and quiet >= s.resolve_after_windows:
+                incident.status = "resolved"
+                incident.events.append(("resolved", window_end, incident.severity))
+                changed[incident.incident_id] = incident
+            elif incident.status == "resolved" and quiet >= s.reopen_within_windows:
+                del self.incidents[incident.incident_id]  # stored already; no longer reopenable
+        return changed
+
+    def _sweep(self, w: int) -> None:
+        """Forget authors outside the long horizon and terms with no history left to speak of."""
+        horizon = w - self.settings.long_windows
+        for term in list(self.terms):
+            stats = self.terms[term]
+            stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
+            if term != ALL and not stats.last_seen and self._baseline(stats, w) < 0.05:
+                del self.terms[term]

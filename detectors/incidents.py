@@ -1,0 +1,83 @@
+"""Incidents as the detector keeps them: messages, signature terms and a lifecycle log."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from detectors.kinds import ALERT_KINDS, KindDecision, classify, severity
+
+
+@dataclass(frozen=True)
+class Post:
+    """One inbound message as the detector sees it."""
+    platform: str
+    id: str
+    author: str
+    at: float            # event time, epoch seconds
+    text: str
+    lang: str | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.platform, self.id
+
+
+@dataclass
+class Incident:
+    incident_id: str
+    detected_at: float
+    signature: list[str]                       # terms that define it, most telling first
+    posts: dict[tuple[str, str], Post] = field(default_factory=dict)
+    status: str = "open"
+    kind: str = "other"
+    severity: int = 1
+    alerted_at: float | None = None            # first time its kind was alertable
+    decision: KindDecision | None = None
+    last_window: int = 0
+    events: list[tuple[str, float, int]] = field(default_factory=list)  # (event, at, severity)
+
+    def add(self, posts: list[Post], window: int) -> int:
+        new = [p for p in posts if p.key not in self.posts]
+        for p in new:
+            self.posts[p.key] = p
+        if new:
+            self.last_window = window
+        return len(new)
+
+    @property
+    def authors(self) -> int:
+        return len({p.author for p in self.posts.values()})
+
+    @property
+    def langs(self) -> list[str]:
+        counts = Counter(p.lang for p in self.posts.values() if p.lang)
+        return [lang for lang, _ in counts.most_common()]
+
+    @property
+    def first_message_at(self) -> float:
+        return min(p.at for p in self.posts.values())
+
+    @property
+    def last_message_at(self) -> float:
+        return max(p.at for p in self.posts.values())
+
+    def title(self) -> str:
+        shown = [t.removeprefix("domain:") for t in self.signature[:3]]
+        return f"{self.kind.capitalize()}: {', '.join(shown)}"
+
+    def reassess(self, brand: str, now: float) -> None:
+        """Re-decide kind and severity from all messages so far; log an alert or an escalation."""
+        posts = sorted(self.posts.values(), key=lambda p: (p.at, p.platform, p.id))
+        self.decision = classify([p.text for p in posts], self.signature, brand)
+        self.kind = self.decision.kind
+        hour_ago, two_hours_ago = now - 3600, now - 7200
+        level = severity(self.kind, self.authors,
+                         len({p.author for p in posts if p.at > hour_ago}),
+                         len({p.author for p in posts if two_hours_ago < p.at <= hour_ago}),
+                         len(self.langs), len({p.platform for p in posts}))
+        if self.kind in ALERT_KINDS and self.alerted_at is None:
+            self.alerted_at = now
+            self.events.append(("opened", now, level))
+        elif self.alerted_at is not None and level > self.severity:
+            self.events.append(("escalated", now, level))
+        self.severity = level

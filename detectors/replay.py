@@ -1,0 +1,35 @@
+"""Replay a stored or generated stream through the detector, window by window, in event time."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from detectors.emergence import EmergenceDetector
+from detectors.incidents import Incident, Post
+
+
+def windows(posts: Iterable[Post], window_s: int) -> Iterator[tuple[float, list[Post]]]:
+    """(window end, posts) for consecutive windows, empty ones included, from time-ordered posts."""
+    current_end: float | None = None
+    batch: list[Post] = []
+    for post in posts:
+        end = (int(post.at // window_s) + (0 if post.at % window_s == 0 else 1)) * window_s
+        if current_end is None:
+            current_end = end
+        while end > current_end:
+            yield current_end, batch
+            batch, current_end = [], current_end + window_s
+        batch.append(post)
+    if current_end is not None:
+        yield current_end, batch
+
+
+def replay(detector: EmergenceDetector, posts: Iterable[Post]) -> dict[str, Incident]:
+    """Every incident raised over the stream, by id (merged ones excluded)."""
+    raised: dict[str, Incident] = {}
+    for end, batch in windows(posts, detector.settings.window_s):
+        for incident in detector.process_window(end, batch):
+            if incident.status == "merged":
+                raised.pop(incident.incident_id, None)
+            else:
+                raised[incident.incident_id] = incident
+    return raised
