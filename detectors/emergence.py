@@ -26,7 +26,9 @@ from detectors.kinds import impersonation
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_evidence, terms_of
 
-ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
+ALL = "\x00all"
+import os
+DEBUG = os.environ.get("EARSHOT_DEBUG")  # the pseudo-term every post has: total distinct authors
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class DetectorSettings:
     prior_weight: float = 300.0        # prior share counts as this many author-observations
     warmup_windows: int = 288          # learn for a day of event time before raising anything
     min_authors: int = 5
+    min_authors_evidence: int = 3      # a code, domain, handle or hashtag: 3 authors are already telling
     max_p: float = 1e-7
     min_lift: float = 4.0
     link_share: float = 0.5            # terms sharing this share of the smaller one's messages cluster
@@ -153,12 +156,13 @@ class EmergenceDetector:
         for term in candidates:
             stats = self.terms[term]
             long_k = stats.count(w - s.long_windows)
-            if long_k < s.min_authors:
+            needed = s.min_authors_evidence if is_evidence(term) else s.min_authors
+            if long_k < needed:
                 continue
             share = (self._baseline(stats, w) + s.prior_weight * stats.prior) / (total_base + s.prior_weight)
             for k, n in ((stats.count(w - s.short_windows), short_total), (long_k, long_total)):
                 expected = share * n
-                if k >= s.min_authors and k >= s.min_lift * expected:
+                if k >= needed and k >= s.min_lift * expected:
                     p = poisson_upper_tail(k, expected)
                     if p < s.max_p:
                         found[term] = min(p, found.get(term, 1.0))
@@ -192,12 +196,12 @@ class EmergenceDetector:
             groups.setdefault(find(t), []).append(t)
         clusters = []
         for terms in groups.values():
-            # Posts join through the cluster's specific terms only: a burst of '~scam' or 'card' alone
-            # would otherwise sweep in every routine PIN question of the last hours.
-            specific = [t for t in terms if is_evidence(t) or self._share(t) < s.specific_share]
-            indices = sorted({i for t in specific for i in posts_of[t]})
+            # Every bursting term has min_lift x its expected authors, so most posts carrying it are
+            # part of the burst rather than routine traffic.
+            indices = sorted({i for t in terms for i in posts_of[t]})
             posts = [recent[i][1] for i in indices]
-            if len({p.author for p in posts}) >= s.min_authors:
+            needed = s.min_authors_evidence if any(is_evidence(t) for t in terms) else s.min_authors
+            if len({p.author for p in posts}) >= needed:
                 clusters.append((terms, posts))
         return clusters
 
@@ -205,7 +209,7 @@ class EmergenceDetector:
         """Add a bursting cluster to the incident it continues (merging duplicates), or open a new one."""
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
-                   if len(keys & i.posts.keys()) >= 0.3 * len(keys) or self._same_topic(terms, i.signature)]
+                   if len(keys & i.posts.keys()) >= 0.3 * len(keys) or self._cluster_continues(terms, i.signature)]
         if not matches and impersonation(terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
             matches = [i for i in self.incidents.values()
@@ -216,6 +220,8 @@ class EmergenceDetector:
             incident.add(posts, w)
             return incident
         keep = min(matches, key=lambda i: (i.detected_at, i.incident_id))
+        if DEBUG:
+            print("ATTACH", window_end, terms, "->", [(m.incident_id, m.kind, set(terms) & set(m.signature)) for m in matches])
         for other in matches:
             if other is not keep:  # one real-world problem raised twice: fold the younger in
                 keep.add(list(other.posts.values()), w)
@@ -226,12 +232,20 @@ class EmergenceDetector:
         keep.signature = (keep.signature + [t for t in terms if t not in keep.signature])[:12]
         return keep if keep.add(posts, w) or len(matches) > 1 else None
 
-    def _same_topic(self, terms: list[str] | frozenset[str], signature: list[str]) -> bool:
+    def _cluster_continues(self, terms: list[str], signature: list[str]) -> bool:
+        """A bursting cluster continues an incident when they share evidence or enough terms (all of a
+        cluster's terms are bursting, so none is routine right now)."""
         shared = set(terms).intersection(signature)
+        return any(is_evidence(t) for t in shared) or len(shared) >= self.settings.join_shared_terms
+
+    def _post_belongs(self, terms: frozenset[str], signature: list[str]) -> bool:
+        """A single new post joins an incident through shared evidence, or enough shared terms of which
+        one at least is specific (not used by 2% of all authors)."""
+        shared = terms.intersection(signature)
         if any(is_evidence(t) for t in shared):
             return True
-        specific = [t for t in shared if self._share(t) < self.settings.specific_share]
-        return len(specific) >= self.settings.join_shared_terms
+        return len(shared) >= self.settings.join_shared_terms and \
+            any(self._share(t) < self.settings.specific_share for t in shared)
 
     def _share(self, term: str) -> float:
         """The term's share of authors: its history, and the current horizon, with the prior."""
@@ -244,7 +258,7 @@ class EmergenceDetector:
         return (seen + self.settings.prior_weight * stats.prior) / (all_seen + self.settings.prior_weight)
 
     def _matching_incidents(self, terms: frozenset[str]) -> list[Incident]:
-        return [i for i in self.incidents.values() if i.status == "open" and self._same_topic(terms, i.signature)]
+        return [i for i in self.incidents.values() if i.status == "open" and self._post_belongs(terms, i.signature)]
 
     def _resolve_quiet(self, w: int, window_end: float) -> dict[str, Incident]:
         s = self.settings

@@ -19,13 +19,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from connectors.demo import phrases
-from connectors.demo.wording import pick, roughen, routine_text, topic_text
+from connectors.demo.wording import Wording, demo_wording, pick, roughen, routine_text, topic_text
 
 HOUR = timedelta(hours=1)
 MAX_REPLY_DELAY = timedelta(hours=14)  # replies to night messages wait for the morning shift
-# Share of inbound messages per language: a Central European brand with an international audience.
-LANGS = {"en": 0.55, "cs": 0.12, "ru": 0.09, "de": 0.09, "pl": 0.08, "uk": 0.07}
 KINDS = {"mention": 0.45, "comment": 0.35, "dm": 0.20}
 REPLY_CHANCE = {"mention": 0.8, "comment": 0.6, "dm": 0.95}
 # Relative inbound volume per local hour of day (0-23): quiet nights, a midday and an evening peak.
@@ -82,6 +79,7 @@ class DemoStream:
     events_per_day: float = 0.6
     utc_offset_hours: int = 1            # the brand's local time, for the daily rhythm
     event_kinds: tuple[tuple[str, float], ...] = tuple(EVENT_KINDS.items())
+    wording: Wording = field(default_factory=demo_wording, hash=False, compare=False)
 
     # ---- events -------------------------------------------------------------------------------------
     def events_on(self, day: date) -> list[DemoEvent]:
@@ -98,14 +96,20 @@ class DemoStream:
         return events
 
     def _event(self, rng: random.Random, event_id: str, kind: str, start: datetime) -> DemoEvent:
-        slug = self.brand.lower()
+        """One event with its own facts: every outage its own error code, every scam wave its own fake
+        handle and domain, so that two events never look like one in the data."""
+        slug = self.brand.lower().replace(" ", "")
+        words = self.wording
+        tag = rng.choice(words.tags).format(Brand=self.brand.replace(" ", ""))
         facts = {
             "brand": self.brand, "brand_handle": slug,
-            "code": rng.choice(phrases.ERROR_CODES), "feature": rng.choice(phrases.FEATURES),
-            "handle": rng.choice(phrases.SCAM_HANDLES).format(slug=slug),
-            "domain": rng.choice(phrases.SCAM_DOMAINS).format(slug=slug),
-            "amount": rng.choice(phrases.AMOUNTS),
-            "tag": rng.choice(phrases.TAGS).format(Brand=self.brand),
+            "code": _variant(rng, rng.choice(words.error_codes)), "feature": rng.choice(words.features),
+            "handle": rng.choice(words.scam_handles).format(slug=slug) + rng.choice(["", "", str(rng.randint(1, 99))]),
+            "domain": _variant_domain(rng, rng.choice(words.scam_domains).format(slug=slug)),
+            "amount": rng.choice(words.amounts),
+            "tag": tag if rng.random() < 0.5 else f"{tag}{rng.randint(24, 26)}",
+            # Customers echo each other: an event keeps to two wordings per language.
+            "templates": str(rng.randint(0, 1000)),
         }
         hours, size, ramp = {
             "outage": (rng.uniform(1, 3), rng.randint(25, 150), rng.uniform(0.05, 0.15)),
@@ -115,7 +119,8 @@ class DemoStream:
             "spammer": (rng.uniform(0.5, 2), rng.randint(12, 25), 0.05),
         }[kind]
         n_langs = 1 if kind == "spammer" else rng.choice([1, 1, 2, 3])
-        langs = tuple(sorted(set(rng.choices(list(LANGS), weights=list(LANGS.values()), k=n_langs))))
+        langs = tuple(sorted(set(rng.choices(list(self.wording.langs), weights=list(self.wording.langs.values()),
+                                             k=n_langs))))
         return DemoEvent(event_id, kind, start, timedelta(hours=hours), size, ramp, langs, facts)
 
     def events_between(self, start: datetime, end: datetime) -> list[DemoEvent]:
@@ -150,16 +155,16 @@ class DemoStream:
         threads: list[tuple[str, str | None, dict]] = []  # (lang, event kind, record)
         n = 0
         for _ in range(_poisson(rng, expected)):
-            lang = pick(rng, LANGS)
-            text = roughen(rng, routine_text(rng, lang))
+            lang = pick(rng, self.wording.langs)
+            text = roughen(rng, routine_text(rng, self.wording, lang))
             threads.append((lang, None, self._inbound(rng, hour_start, index, n, text, lang, None)))
             n += 1
         for event in self.events_between(hour_start, hour_start + HOUR):
             share = event.share_between(hour_start, hour_start + HOUR)
             for _ in range(_poisson(rng, event.size * share)):
                 lang = rng.choice(event.langs)
-                text = roughen(rng, topic_text(rng, event.kind if event.kind != "spammer" else "complaint",
-                                               lang, event.facts))
+                topic = event.kind if event.kind != "spammer" else "complaint"
+                text = roughen(rng, topic_text(rng, self.wording, topic, lang, event.facts))
                 record = self._inbound(rng, hour_start, index, n, text, lang, event,
                                        window=(max(hour_start, event.start), min(hour_start + HOUR, event.end)))
                 threads.append((lang, event.kind, record))
@@ -174,7 +179,8 @@ class DemoStream:
         if local.hour not in (9, 15):
             return []
         rng = random.Random(f"{self.seed}:post:{index}")
-        text = rng.choice(phrases.BRAND_POSTS).format(brand=self.brand, tag=f"#{self.brand}Metal")
+        text = rng.choice(self.wording.brand_posts).format(brand=self.brand,
+                                                           tag=self.wording.tags[0].format(Brand=self.brand))
         at = hour_start + timedelta(minutes=rng.randint(0, 20))
         return [self._record(f"p{index}", "post", "outbound", at, text, "en", author="brand")]
 
@@ -218,7 +224,7 @@ class DemoStream:
         if rng.random() < 0.12:
             follow_at = at + timedelta(minutes=rng.uniform(3, 90))
             follow = self._record(first["id"] + "f", first["kind"] if first["kind"] == "dm" else "comment",
-                                  "inbound", follow_at, rng.choice(phrases.FOLLOW_UP[lang]), lang,
+                                  "inbound", follow_at, rng.choice(self.wording.follow_up[lang]), lang,
                                   author=first["author_id"])
             follow["in_reply_to_id"] = first["id"]
             if first["kind"] == "dm":
@@ -227,7 +233,7 @@ class DemoStream:
         chance = REPLY_CHANCE[first["kind"]] * (0.6 if event_kind in ("campaign", "spammer") else 1.0)
         if rng.random() < chance:
             reply = self._record(first["id"] + "r", "dm" if first["kind"] == "dm" else "comment", "outbound",
-                                 at + delay, rng.choice(phrases.REPLY[lang]), lang, author="brand")
+                                 at + delay, rng.choice(self.wording.reply[lang]), lang, author="brand")
             reply["in_reply_to_id"] = first["id"]
             if first["kind"] == "dm":
                 reply["conversation_id"] = first["conversation_id"]
@@ -249,8 +255,8 @@ class DemoStream:
         rng = random.Random(mid)
         record = {
             "platform": self.platform, "id": mid, "kind": kind, "direction": direction,
-            "author_id": author if author != "brand" else f"brand-{self.brand.lower()}",
-            "author_handle": f"{self.brand.lower()}" if author == "brand" else f"user{author[1:]}",
+            "author_id": author if author != "brand" else f"brand-{self.brand.lower().replace(' ', '')}",
+            "author_handle": self.brand.lower().replace(" ", "") if author == "brand" else f"user{author[1:]}",
             "created_at": at.isoformat().replace("+00:00", "Z"), "text": text,
             "url": f"https://demo.earshot.invalid/{mid}", "account": self.account, "_at": at,
         }
@@ -260,6 +266,18 @@ class DemoStream:
         if extra:
             record.update(extra)
         return record
+
+
+def _variant(rng: random.Random, code: str) -> str:
+    """Another code of the same shape: E-1042 -> E-2317, 503 stays an HTTP 5xx."""
+    if code.isdigit() and len(code) == 3:
+        return rng.choice(["500", "502", "503", "504"])
+    return "".join(str(rng.randint(0, 9)) if ch.isdigit() else ch for ch in code)
+
+
+def _variant_domain(rng: random.Random, domain: str) -> str:
+    name, _, tld = domain.rpartition(".")
+    return f"{name}{rng.choice(['', '-', ''])}{rng.choice(['', 'eu', 'app', 'id', 'now'])}.{tld}"
 
 
 def _floor_hour(t: datetime) -> datetime:
