@@ -19,6 +19,7 @@ Only messages with created_at <= window end are ever used, so replaying a cut st
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from detectors.incidents import Incident, Post
@@ -61,6 +62,21 @@ class TermStats:
 
     def count(self, since: int) -> int:
         return sum(n for w, n in self.increments if w > since)
+
+
+def conflicting(terms: Iterable[str], signature: Iterable[str]) -> bool:
+    """Both carry evidence of one sort (codes, handles, domains) and none of it is shared."""
+    mine, theirs = _evidence_by_sort(terms), _evidence_by_sort(signature)
+    return any(sort in theirs and not (values & theirs[sort]) for sort, values in mine.items())
+
+
+def _evidence_by_sort(terms: Iterable[str]) -> dict[str, set[str]]:
+    sorts: dict[str, set[str]] = {}
+    for t in terms:
+        if is_evidence(t):
+            sort = "@" if t[0] == "@" else "#" if t[0] == "#" else t.split(":")[0] if ":" in t else "code"
+            sorts.setdefault(sort, set()).add(t)
+    return sorts
 
 
 class EmergenceDetector:
@@ -206,22 +222,33 @@ class EmergenceDetector:
         return clusters
 
     def _attach(self, terms: list[str], posts: list[Post], w: int, window_end: float) -> Incident | None:
-        """Add a bursting cluster to the incident it continues (merging duplicates), or open a new one."""
+        """Add a bursting cluster to the incident it continues (merging duplicates), or open a new one.
+
+        The cluster is judged by its *fresh* posts, those in no incident yet: a burst's horizon also holds
+        an earlier incident's posts, which must not glue a new problem (another error code, another fake
+        account) onto the old one."""
+        assigned = {key for i in self.incidents.values() if i.status == "open" for key in i.posts}
+        fresh = [p for p in posts if p.key not in assigned]
+        fresh_terms = sorted({t for p in fresh for t in self._terms_of(p)} & set(terms))
+        if not fresh:
+            return None
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
-                   if len(keys & i.posts.keys()) >= 0.3 * len(keys) or self._cluster_continues(terms, i.signature)]
-        if not matches and impersonation(terms, self.brand):
+                   if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature))
+                   or self._cluster_continues(fresh_terms, i.signature)]
+        if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and i.kind == "scam" and impersonation(i.signature, self.brand)]
         if not matches:
-            incident = Incident(f"{int(window_end)}-{len(self.incidents)}", window_end, terms[:12])
+            needed = self.settings.min_authors_evidence if any(map(is_evidence, fresh_terms)) else self.settings.min_authors
+            if len({p.author for p in fresh}) < needed:
+                return None
+            incident = Incident(f"{int(window_end)}-{len(self.incidents)}", window_end, (fresh_terms or terms)[:12])
             self.incidents[incident.incident_id] = incident
-            incident.add(posts, w)
+            incident.add(fresh, w)
             return incident
         keep = min(matches, key=lambda i: (i.detected_at, i.incident_id))
-        if DEBUG:
-            print("ATTACH", window_end, terms, "->", [(m.incident_id, m.kind, set(terms) & set(m.signature)) for m in matches])
         for other in matches:
             if other is not keep:  # one real-world problem raised twice: fold the younger in
                 keep.add(list(other.posts.values()), w)
@@ -229,23 +256,30 @@ class EmergenceDetector:
                 other.status = "merged"
                 other.events.append(("merged", window_end, other.severity))
                 del self.incidents[other.incident_id]
-        keep.signature = (keep.signature + [t for t in terms if t not in keep.signature])[:12]
-        return keep if keep.add(posts, w) or len(matches) > 1 else None
+        keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
+        return keep if keep.add(fresh, w) or len(matches) > 1 else None
+
+    def _terms_of(self, post: Post) -> frozenset[str]:
+        return terms_of(post.text, post.lang, self.ignore)
 
     def _cluster_continues(self, terms: list[str], signature: list[str]) -> bool:
         """A bursting cluster continues an incident when they share evidence or enough terms (all of a
-        cluster's terms are bursting, so none is routine right now)."""
+        cluster's terms are bursting, so none is routine right now), unless its evidence contradicts the
+        incident's: another error code or another fake handle is another problem."""
         shared = set(terms).intersection(signature)
-        return any(is_evidence(t) for t in shared) or len(shared) >= self.settings.join_shared_terms
+        if any(is_evidence(t) for t in shared):
+            return True
+        return len(shared) >= self.settings.join_shared_terms and not conflicting(terms, signature)
 
     def _post_belongs(self, terms: frozenset[str], signature: list[str]) -> bool:
-        """A single new post joins an incident through shared evidence, or enough shared terms of which
-        one at least is specific (not used by 2% of all authors)."""
+        """A single new post joins an incident through shared evidence, or through enough shared terms
+        that are all specific (each used by under 2% of authors): generic words alone would keep an
+        incident open for ever on routine traffic."""
         shared = terms.intersection(signature)
         if any(is_evidence(t) for t in shared):
             return True
-        return len(shared) >= self.settings.join_shared_terms and \
-            any(self._share(t) < self.settings.specific_share for t in shared)
+        specific = [t for t in shared if self._share(t) < self.settings.specific_share]
+        return len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
 
     def _share(self, term: str) -> float:
         """The term's share of authors: its history, and the current horizon, with the prior."""

@@ -49,9 +49,14 @@ def classify(texts: Sequence[str], terms: Sequence[str], brand: str) -> KindDeci
         shares["scam"] += 0.25
         counts["scam"].update({f"look-alike handle {h}": 1 for h in evidence["lookalike handles"]})
         counts["scam"].update({f"link to {d}": 1 for d in evidence["domains"]})
+    # A code or a sum that many authors repeat is a kind on its own: an error code is an outage, a
+    # disputed amount a complaint, whatever words surround them.
     if evidence["codes"]:
-        shares["outage"] += 0.15
+        shares["outage"] += MIN_SHARE
         counts["outage"].update({f"code {c}": 1 for c in evidence["codes"]})
+    if evidence["amounts"]:
+        shares["complaint"] += MIN_SHARE
+        counts["complaint"].update({f"amount {a}": 1 for a in evidence["amounts"]})
     best = max(ALERT_KINDS, key=lambda k: (shares[k], -ALERT_KINDS.index(k)))
     kind = best if shares[best] >= MIN_SHARE and shares[best] > shares["praise"] else "other"
     top = {k: [c for c, _ in counts[k].most_common(6)] for k in counts if counts[k]}
@@ -72,7 +77,8 @@ def _evidence(terms: Sequence[str], brand: str) -> dict[str, list[str]]:
                               if h[1:] != brand_key and fuzz.partial_ratio(brand_key, h[1:]) >= LOOKALIKE_SCORE],
         "domains": [t[7:] for t in terms if t.startswith("domain:") and brand_key in t.replace("-", "")
                     and not t.endswith(f"{brand_key}.com")],
-        "codes": [t for t in terms if is_evidence(t) and t[0] not in "@#" and not t.startswith("domain:")],
+        "codes": [t for t in terms if is_evidence(t) and t[0] not in "@#" and ":" not in t],
+        "amounts": [t[7:] for t in terms if t.startswith("amount:")],
     }
 
 

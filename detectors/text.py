@@ -5,7 +5,7 @@ A term is one of
 - a concept ('~outage', '~scam', '~complaint', '~praise') when the post carries that kind's cues in any
   language (cues.py), so that complaints about one thing in Ukrainian and in German share a term;
 - evidence that is the same in every language: an error or reference code ('503', 'e-1042', 'auth_09'),
-  a domain ('domain:voltra-verify.com', from links and bare names alike), a handle ('@voltra_help'), a
+  a sum of money ('amount:2.99' from '€2.99' or '2,99 zł'), a domain ('domain:voltra-verify.com', from links and bare names alike), a handle ('@voltra_help'), a
   hashtag ('#voltrametal'). Evidence is what lets one incident span languages.
 Emoji, punctuation and very short numbers are noise here (kinds read emoji separately, in cues.py).
 """
@@ -21,6 +21,8 @@ from detectors.lexicon import fold, lexicon
 TOKEN = re.compile(r"""
     (?P<url>(?:https?://|www\.)[^\s<>"'()]+)
   | (?P<domain>(?<![@\w.])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?![\w@]))
+  | (?P<amount>(?:[€$£₽]\s?\d+(?:[.,]\d{1,2})?|\d+[.,]\d{2}\s?(?:€|eur|kč|czk|zł|pln|₽|rub|руб|грн|uah|\$|£)?
+                 |\d+\s?(?:€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£)(?!\w)))
   | (?P<handle>@[\w.]*\w)
   | (?P<tag>\#\w+)
   | (?P<code>(?<![\w.,])(?=[\w-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)*(?![\w.,]\d))
@@ -56,6 +58,8 @@ def _terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
             host = _URL_HOST.match(value).group(1).rstrip(".")
             if "." in host:
                 found.add("domain:" + host)
+        elif kind == "amount":  # '€2.99', '2,99 zł', '$3': the disputed sum reads the same in any language
+            found.add("amount:" + re.sub(r"[^\d.,]", "", value).replace(",", ".").rstrip(".0") or "0")
         elif kind == "code":
             if len(value) >= MIN_CODE_CHARS:
                 found.add(value)
