@@ -254,6 +254,7 @@ class EmergenceDetector:
                 keep.add(list(other.posts.values()), w)
                 keep.signature += [t for t in other.signature if t not in keep.signature]
                 other.status = "merged"
+                other.merged_into = keep.incident_id
                 other.events.append(("merged", window_end, other.severity))
                 del self.incidents[other.incident_id]
         keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]

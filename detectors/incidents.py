@@ -34,6 +34,7 @@ class Incident:
     alerted_at: float | None = None            # first time its kind was alertable
     decision: KindDecision | None = None
     last_window: int = 0
+    merged_into: str | None = None             # set when folded into an older incident (a duplicate)
     events: list[tuple[str, float, int]] = field(default_factory=list)  # (event, at, severity)
 
     def add(self, posts: list[Post], window: int) -> int:

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", parents=[common], help="one tick of the whole pipeline")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("detect", parents=[common], help="run the detectors over messages not yet processed")
+    p.set_defaults(func=cmd_detect)
+
     p = sub.add_parser("demo", parents=[common], help="run the pipeline on the demo source and serve the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--tick-seconds", type=int, default=60, help="how often the live demo runs a tick")
@@ -96,6 +99,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_detect(args: argparse.Namespace) -> int:
+    from pipelines.detection.run import detect
+
+    db_path = _environment(args)
+    settings = load_settings()
+    with connect(db_path) as con:
+        prepare_database(con, settings)
+        report = detect(con, settings)
+        alerts = con.execute("""SELECT count(*) FROM incidents WHERE status <> 'resolved'
+                                AND kind IN ('outage', 'scam', 'complaint')""").fetchone()[0]
+        publish_read_copy(con, db_path)
+    print(f"detect: {report.windows} windows, {report.messages} messages ({report.late_messages} late), "
+          f"{report.opened} incidents opened, {report.updated} updated; {alerts} open alerts")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _environment(args)
     _check_sources()
@@ -130,7 +149,7 @@ def run_tick() -> bool:
         elif event.event_type_value == "STEP_FAILURE":
             data = event.event_specific_data
             reason = (data.user_failure_data.description if data.user_failure_data else None) or \
-                (data.error.cause or data.error).message.strip().splitlines()[-1]
+                (data.error.cause or data.error).message.strip().splitlines()[0]
             print(f"earshot: error: {event.step_key} failed: {reason}", file=sys.stderr)
     return result.success
 

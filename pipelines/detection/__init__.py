@@ -1,0 +1,1 @@
+"""Detection: runs the emergence detector over new messages in event time and stores incidents."""

@@ -1,0 +1,166 @@
+"""`earshot detect` and the `incidents` asset: new messages, window by window, from a stored watermark.
+
+The detector's state is saved with the incidents in one transaction, so a tick continues exactly where the
+last one stopped and an interrupted tick changes nothing. Messages that arrive late (their created_at is
+already behind the watermark) are fed into the next window rather than lost. A window is processed only
+once event time is past its end (now, for live traffic; the newest message, for imported history).
+"""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from detectors.emergence import DetectorSettings, EmergenceDetector
+from detectors.incidents import Incident, Post
+from detectors.text import brand_terms
+from pipelines.config import Settings
+
+STATE_NAME = "emergence"
+STATE_VERSION = 1   # bump when the detector's pickled shape changes: the next run replays from scratch
+MAX_EMPTY_TAIL_S = 86_400  # after the newest message, keep walking empty windows for a day at most
+
+
+@dataclass
+class DetectReport:
+    windows: int = 0
+    messages: int = 0
+    late_messages: int = 0
+    opened: int = 0
+    updated: int = 0
+
+
+def detect(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime | None = None,
+           detector_settings: DetectorSettings = DetectorSettings()) -> DetectReport:
+    now = now or datetime.now(timezone.utc)
+    report = DetectReport()
+    detector, window_end, ingested_through = _load(con, settings, detector_settings)
+    step = detector.settings.window_s
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next statement.
+    bounds = con.execute("SELECT max(created_at), max(ingested_at) FROM messages WHERE direction = 'inbound'"
+                         ).fetchall()[0]
+    if bounds[0] is None:
+        return report
+    newest, newest_ingest = bounds[0].timestamp(), bounds[1]
+    target = min(now.timestamp() // step * step, -(-newest // step) * step + MAX_EMPTY_TAIL_S)
+    start = window_end if window_end is not None else _first_window_end(con, step)
+    if target <= (window_end or start - step):
+        return report
+    posts = _posts(con, window_end, target)
+    late = _late_posts(con, window_end, ingested_through) if window_end is not None else []
+    report.late_messages, report.messages = len(late), len(posts) + len(late)
+    existing = {r[0] for r in con.execute("SELECT incident_id FROM incidents").fetchall()}
+    changed: dict[str, Incident] = {}
+    index = 0
+    end = start if window_end is None else window_end + step
+    while end <= target:
+        batch, late = late, []  # late arrivals go into the first window of this run
+        while index < len(posts) and posts[index].at <= end:
+            batch.append(posts[index])
+            index += 1
+        for incident in detector.process_window(end, batch):
+            changed[incident.incident_id] = incident
+        report.windows += 1
+        end += step
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for incident in changed.values():
+            _store(con, incident, settings)
+        report.opened = len(changed.keys() - existing)
+        report.updated = len(changed) - report.opened
+        _save(con, detector, end - step, newest_ingest)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _load(con, settings: Settings, detector_settings: DetectorSettings
+          ) -> tuple[EmergenceDetector, float | None, datetime | None]:
+    rows = con.execute("SELECT version, window_end, ingested_through, state FROM detector_state WHERE name = ?",
+                       [STATE_NAME]).fetchall()
+    row = rows[0] if rows else None
+    if row and row[0] == STATE_VERSION:
+        return pickle.loads(row[3]), row[1].timestamp(), row[2]
+    handles = [s.handle for s in settings.sources if s.handle]
+    detector = EmergenceDetector(detector_settings, brand=settings.brand,
+                                 ignore=brand_terms(settings.brand, handles))
+    return detector, None, None
+
+
+def _save(con, detector: EmergenceDetector, window_end: float, ingested_through: datetime) -> None:
+    con.execute("INSERT OR REPLACE INTO detector_state VALUES (?, ?, ?, ?, ?, now())",
+                [STATE_NAME, STATE_VERSION, datetime.fromtimestamp(window_end, timezone.utc), ingested_through,
+                 pickle.dumps(detector, protocol=pickle.HIGHEST_PROTOCOL)])
+
+
+def _first_window_end(con, step: int) -> float:
+    first = con.execute("SELECT min(created_at) FROM messages WHERE direction = 'inbound'").fetchall()[0][0].timestamp()
+    return -(-first // step) * step if first % step else first
+
+
+_POST_COLUMNS = "platform, id, author_id, epoch_us(created_at) / 1e6 AS at, text, lang"
+
+
+def _posts(con, after: float | None, until: float) -> list[Post]:
+    where = "direction = 'inbound' AND created_at <= to_timestamp(?)"
+    params: list = [until]
+    if after is not None:
+        where += " AND created_at > to_timestamp(?)"
+        params.append(after)
+    return _to_posts(con.sql(f"SELECT {_POST_COLUMNS} FROM messages WHERE {where} ORDER BY created_at, platform, id",
+                             params=params).to_arrow_table())
+
+
+def _late_posts(con, window_end: float, ingested_through: datetime | None) -> list[Post]:
+    """Stored after the last run, but dated at or before what it had already processed."""
+    if ingested_through is None:
+        return []
+    return _to_posts(con.sql(
+        f"SELECT {_POST_COLUMNS} FROM messages WHERE direction = 'inbound' AND created_at <= to_timestamp(?) "
+        "AND ingested_at > ? ORDER BY created_at, platform, id", params=[window_end, ingested_through]
+    ).to_arrow_table())
+
+
+def _to_posts(table: pa.Table) -> list[Post]:
+    cols = [table.column(n).to_pylist() for n in ("platform", "id", "author_id", "at", "text", "lang")]
+    return [Post(*row) for row in zip(*cols)]
+
+
+def _store(con, incident: Incident, settings: Settings) -> None:
+    """Write one incident, its new messages and its new lifecycle events. A status a person set
+    ('acknowledged') stays until the detector resolves the incident."""
+    ts = lambda t: datetime.fromtimestamp(t, timezone.utc) if t is not None else None  # noqa: E731
+    decision = incident.decision
+    cues = orjson.dumps({"shares": decision.shares, "cues": decision.cues}).decode() if decision else None
+    status = "resolved" if incident.status in ("resolved", "merged") else "open"
+    rows = con.execute("SELECT status FROM incidents WHERE incident_id = ?", [incident.incident_id]).fetchall()
+    current = rows[0] if rows else None
+    if current and current[0] == "acknowledged" and status == "open":
+        status = "acknowledged"
+    con.execute("DELETE FROM incidents WHERE incident_id = ?", [incident.incident_id])
+    con.execute("""
+        INSERT INTO incidents (incident_id, kind, status, title, severity, lang, terms, first_message_at,
+            detected_at, last_message_at, message_count, author_count, langs, platforms, kind_cues, alerted_at,
+            merged_into, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+    """, [incident.incident_id, incident.kind, status, incident.title(), incident.severity,
+          (incident.langs or [None])[0], incident.signature, ts(incident.first_message_at), ts(incident.detected_at),
+          ts(incident.last_message_at), len(incident.posts), incident.authors, incident.langs,
+          sorted({p.platform for p in incident.posts.values()}), cues, ts(incident.alerted_at),
+          incident.merged_into])
+    keys = pa.table({"platform": [k[0] for k in incident.posts], "message_id": [k[1] for k in incident.posts]})
+    con.register("_keys", keys)
+    try:
+        con.execute("""INSERT INTO incident_messages SELECT ?, platform, message_id FROM _keys
+                       ON CONFLICT DO NOTHING""", [incident.incident_id])
+    finally:
+        con.unregister("_keys")
+    for event, at, severity in incident.events:
+        con.execute("INSERT INTO incident_events VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [incident.incident_id, event, ts(at), severity])
