@@ -3,7 +3,8 @@
 The detector's state is saved with the incidents in one transaction, so a tick continues exactly where the
 last one stopped and an interrupted tick changes nothing. Messages that arrive late (their created_at is
 already behind the watermark) are fed into the next window rather than lost. A window is processed only
-once event time is past its end (now, for live traffic; the newest message, for imported history).
+once event time is past its end: now minus a small allowance for lateness, and never past the window of
+the newest stored message (so importing history in several parts gives the result of importing it at once).
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from pipelines.config import Settings
 
 STATE_NAME = "emergence"
 STATE_VERSION = 1   # bump when the detector's pickled shape changes: the next run replays from scratch
-MAX_EMPTY_TAIL_S = 86_400  # after the newest message, keep walking empty windows for a day at most
+# Live messages reach the warehouse a little after they are written: a window is processed once event
+# time is this far past its end, so that they are rarely late.
+ALLOWED_LATENESS_S = 120
 
 
 @dataclass
@@ -46,7 +49,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime | N
     if bounds[0] is None:
         return report
     newest, newest_ingest = bounds[0].timestamp(), bounds[1]
-    target = min(now.timestamp() // step * step, -(-newest // step) * step + MAX_EMPTY_TAIL_S)
+    target = min((now.timestamp() - ALLOWED_LATENESS_S) // step * step, -(-newest // step) * step)
     start = window_end if window_end is not None else _first_window_end(con, step)
     if target <= (window_end or start - step):
         return report

@@ -1,0 +1,176 @@
+"""Pure detector pieces: terms, cues, kinds, statistics, the emergence detector and the scoring protocol."""
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from detectors.cues import cues_in
+from detectors.emergence import DetectorSettings, EmergenceDetector
+from detectors.evaluation import LabelledEvent, score
+from detectors.incidents import Incident, Post
+from detectors.kinds import classify
+from detectors.replay import replay
+from detectors.stats import poisson_upper_tail, prior_share
+from detectors.text import brand_terms, terms_of
+
+IGNORE = brand_terms("Voltra", ["voltra.bsky.social"])
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Voltra app shows ERROR 503 at https://status.voltra.com/x", "en", {"503", "domain:status.voltra.com"}),
+    ("fake @voltra_support_help sent me voltra-verify.com", "en", {"@voltra_support_help", "domain:voltra-verify.com"}),
+    ("Nejde se přihlásit, chyba E-1042", "cs", {"e-1042", "prihlasit", "chyba"}),
+    ("Nejde se prihlasit, chyba e-1042", "cs", {"e-1042", "prihlasit", "chyba"}),   # typed without accents
+    ("poplatek 2,99 € za převod", "cs", {"amount:2.99", "poplatek", "prevod"}),
+    ("Не могу войти, ошибка AUTH_09 #VoltraDown", "ru", {"auth_09", "#voltradown", "ошибка"}),
+])
+def test_terms_keep_evidence_and_lemmas(text, lang, expected):
+    terms = terms_of(text, lang, IGNORE)
+    assert expected <= terms
+    assert not terms & IGNORE
+
+
+def test_stop_words_and_short_numbers_are_dropped():
+    terms = terms_of("I have been waiting for 2 days and it is still not here", "en")
+    assert not {"i", "have", "for", "it", "is", "2"} & terms
+    assert "wait" in terms
+
+
+def test_concepts_join_languages():
+    fee_uk = terms_of("Чому зняли комісію за звичайний переказ?", "uk")
+    fee_de = terms_of("Warum diese Gebühr für eine normale Überweisung?", "de")
+    assert "~complaint" in fee_uk & fee_de
+
+
+@pytest.mark.parametrize("text, kind, cue", [
+    ("Píše mi podpora, chce číslo karty. Jste to vy?", "scam", "cislo karty"),
+    ("Не могу войти в приложение, ошибка", "outage", "ошибка"),
+    ("Frais prélevés deux fois, inadmissible", "complaint", "deux fois"),
+    ("love the new card 🔥", "praise", "love"),
+])
+def test_cues_in_many_languages(text, kind, cue):
+    assert cue in cues_in(text, kind)
+
+
+def test_short_cues_match_whole_words_only():
+    assert cues_in("what's the ping on your pink card?", "scam") == []
+    assert cues_in("they asked for my PIN", "scam") == ["pin"]
+
+
+def test_kinds_are_explained():
+    scam = classify(["@voltra_helpdesk asked me for my card number, is this you?"] * 4,
+                    ["@voltra_helpdesk", "card"], "Voltra")
+    assert scam.kind == "scam" and any("look-alike handle" in c for c in scam.cues["scam"])
+    praise = classify(["love the new metal card 🔥", "amazing design, thanks!"], ["metal"], "Voltra")
+    assert praise.kind == "other"
+    outage = classify(["the app keeps saying E-5521"] * 3, ["e-5521"], "Voltra")
+    assert outage.kind == "outage" and "code e-5521" in outage.cues["outage"]
+
+
+def test_poisson_tail():
+    assert poisson_upper_tail(3, 0.5) == pytest.approx(1 - math.exp(-0.5) * (1 + 0.5 + 0.125), rel=1e-9)
+    assert poisson_upper_tail(0, 2.0) == 1.0
+    assert 0 < poisson_upper_tail(40, 1.0) < 1e-40
+
+
+def test_rare_words_have_smaller_priors_than_common_ones():
+    assert prior_share("the", "en") > prior_share("card", "en") > prior_share("overdraft", "en")
+    assert prior_share("overdraft", "en") == prior_share("e-1042", "en")  # both at the floor: rare
+
+
+# ---- the emergence detector on a synthetic stream -------------------------------------------------------
+ROUTINE = ["where is my new card", "how do I change my pin", "what is the exchange rate today",
+           "can I get a refund for this order", "my transfer is pending", "how to verify my identity",
+           "is apple pay supported", "I want to close my account", "the top up did not go through",
+           "what are your opening hours"]
+DAY = 86_400
+START = 1_790_000_000 - 1_790_000_000 % DAY
+
+
+def background(days: float, seed: int = 1) -> list[Post]:
+    rng = random.Random(seed)
+    posts, t, n = [], START, 0
+    while t < START + days * DAY:
+        t += rng.expovariate(1 / 90)  # one post every 90 s on average
+        posts.append(Post("x", f"b{n}", f"u{rng.randint(1, 3000)}", t, rng.choice(ROUTINE), "en"))
+        n += 1
+    return posts
+
+
+def burst(at: float, texts: list[str], authors: int, minutes: float, prefix: str, same_author: bool = False) -> list[Post]:
+    step = minutes * 60 / authors
+    return [Post("x", f"{prefix}{i}", "spammer" if same_author else f"{prefix}-author{i}", at + i * step,
+                 texts[i % len(texts)], "en") for i in range(authors)]
+
+
+def detect(posts: list[Post]) -> dict[str, Incident]:
+    detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=IGNORE)
+    return replay(detector, sorted(posts, key=lambda p: p.at))
+
+
+OUTAGE_AT = START + 2 * DAY + 10 * 3600
+OUTAGE = ["Voltra app says error 503 when I log in", "cannot log in to Voltra, error 503", "503 again, is Voltra down?"]
+
+
+def test_an_outage_is_raised_early_with_its_posts():
+    posts = background(3) + burst(OUTAGE_AT, OUTAGE, 20, 40, "o")
+    incidents = [i for i in detect(posts).values() if i.kind in ("outage", "scam", "complaint")]
+    assert len(incidents) == 1
+    outage = incidents[0]
+    assert outage.kind == "outage" and "503" in outage.signature
+    assert outage.detected_at - OUTAGE_AT <= 15 * 60
+    assert sum(key[1].startswith("o") for key in outage.posts) >= 18
+    assert outage.status == "resolved"  # quiet for hours after it
+
+
+def test_one_customer_posting_twenty_times_is_not_an_incident():
+    posts = background(3) + burst(OUTAGE_AT, OUTAGE, 20, 40, "s", same_author=True)
+    assert detect(posts) == {}
+
+
+def test_a_campaign_is_a_trend_not_an_alert():
+    posts = background(3) + burst(OUTAGE_AT, ["love the new #VoltraMetal card 🔥", "the #VoltraMetal card looks amazing"],
+                                  40, 60, "c")
+    found = list(detect(posts).values())
+    assert found and all(i.kind == "other" for i in found)
+
+
+def test_nothing_is_raised_on_routine_traffic_or_during_warm_up():
+    early_burst = burst(START + 3600, OUTAGE, 20, 40, "e")  # inside the first day: still learning
+    assert detect(background(4) + early_burst) == {}
+
+
+def test_replaying_a_stream_cut_after_detection_raises_the_same_incident():
+    posts = sorted(background(3) + burst(OUTAGE_AT, OUTAGE, 20, 40, "o"), key=lambda p: p.at)
+    full = [i for i in detect(posts).values() if i.kind == "outage"][0]
+    cut = detect([p for p in posts if p.at <= full.detected_at])
+    again = cut[full.incident_id]
+    assert (again.detected_at, again.alerted_at, again.kind) == (full.detected_at, full.alerted_at, full.kind)
+
+
+# ---- the scoring protocol ------------------------------------------------------------------------------
+def incident(iid: str, kind: str, keys: list[str], at: float) -> Incident:
+    i = Incident(iid, at, ["x"], {("x", k): Post("x", k, k, at, "", "en") for k in keys}, kind=kind, alerted_at=at)
+    return i
+
+
+def test_score_follows_the_contract_protocol():
+    events = {"e1": LabelledEvent("e1", "outage", (100.0, 200.0, 300.0)),
+              "e2": LabelledEvent("e2", "scam", (1000.0,)),
+              "c": LabelledEvent("c", "campaign", (50.0,))}
+    labels = {("x", "a1"): "e1", ("x", "a2"): "e1", ("x", "a3"): "e1", ("x", "b1"): "e2", ("x", "c1"): "c"}
+    incidents = [
+        incident("i1", "outage", ["a1", "a2", "n1"], 250.0),     # matches e1 (2 of 3)
+        incident("i2", "complaint", ["a3"], 400.0),              # e1 again: duplicate, wrong kind
+        incident("i3", "scam", ["n2", "n3", "b1"], 1100.0),      # no majority: false alarm
+        incident("i4", "outage", ["c1"], 60.0),                  # a harmless event alerted
+        incident("i5", "other", ["b1"], 1100.0),                 # not an alert at all
+    ]
+    result = score(incidents, labels, events, days=2)
+    assert (result.events, result.alerts, result.matched_events) == (2, 4, 1)
+    assert result.recall == 0.5 and result.precision == 0.5
+    assert (result.duplicates, result.misclassified, result.harmless_alerts, result.false_alarms) == (1, 1, 1, 2)
+    assert result.delays_min == [150 / 60] and result.delays_msgs == [2]
+    assert result.missed == ["e2"]
