@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from detectors.incidents import Incident, Post
-from detectors.kinds import impersonation
+from detectors.kinds import classify, impersonation
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_evidence, terms_of
 
@@ -49,6 +49,7 @@ class DetectorSettings:
     specific_share: float = 0.02       # ...where specific means used by under 2% of authors, or evidence
     resolve_after_windows: int = 24    # 2 hours without a new message: resolved
     reopen_within_windows: int = 288   # a topic returning within 24 hours reopens its incident
+    same_kind_within_windows: int = 12 # a same-kind cluster continues an incident active within 1 hour
     sweep_every_windows: int = 12
 
 
@@ -235,11 +236,20 @@ class EmergenceDetector:
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
                    if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature))
-                   or self._cluster_continues(fresh_terms, i.signature)]
+                   or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
+                       else self._returns(fresh_terms, i.signature))]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and i.kind == "scam" and impersonation(i.signature, self.brand)]
+        if not matches:
+            # The same problem told in another language shares no words: a cluster of the same kind as an
+            # incident that is live right now, with no evidence against it, continues that incident.
+            kind = classify([p.text for p in fresh], fresh_terms, self.brand).kind
+            recent = w - self.settings.same_kind_within_windows
+            matches = [i for i in self.incidents.values()
+                       if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
+                       and not conflicting(fresh_terms, i.signature)]
         if not matches:
             needed = self.settings.min_authors_evidence if any(map(is_evidence, fresh_terms)) else self.settings.min_authors
             if len({p.author for p in fresh}) < needed:
@@ -257,7 +267,8 @@ class EmergenceDetector:
                 other.merged_into = keep.incident_id
                 other.events.append(("merged", window_end, other.severity))
                 del self.incidents[other.incident_id]
-        keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
+        if not conflicting(fresh_terms, keep.signature):
+            keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w) or len(matches) > 1 else None
 
     def _terms_of(self, post: Post) -> frozenset[str]:
@@ -271,6 +282,14 @@ class EmergenceDetector:
         if any(is_evidence(t) for t in shared):
             return True
         return len(shared) >= self.settings.join_shared_terms and not conflicting(terms, signature)
+
+    def _returns(self, terms: list[str], signature: list[str]) -> bool:
+        """A resolved incident reopens only for the same evidence, or for the same specific words."""
+        shared = set(terms).intersection(signature)
+        if any(is_evidence(t) for t in shared):
+            return True
+        specific = [t for t in shared if self._share(t) < self.settings.specific_share]
+        return len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
 
     def _post_belongs(self, terms: frozenset[str], signature: list[str]) -> bool:
         """A single new post joins an incident through shared evidence, or through enough shared terms

@@ -92,6 +92,9 @@ class DemoStream:
             start = (datetime.combine(day, datetime.min.time(), timezone.utc)
                      + timedelta(hours=local_hour - self.utc_offset_hours))
             start = start.replace(microsecond=0)
+            for earlier in events:  # two outages at once would be one outage to anyone: start after it
+                if earlier.kind == kind and earlier.start <= start < earlier.end + timedelta(hours=2):
+                    start = earlier.end + timedelta(hours=2)
             events.append(self._event(rng, f"{day.isoformat()}-{n}", kind, start))
         return events
 

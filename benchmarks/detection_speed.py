@@ -1,0 +1,113 @@
+"""Detection throughput: replay >= 500,000 inbound messages in event time, with peak memory.
+
+Two streams: the demo stream scaled up (its wording repeats, as copy-paste complaints and reposts do),
+and the same with every text made unique (a random order number and name appended), which defeats the
+per-text cache and grows the vocabulary: the harder, more realistic case. Then the same through
+`earshot detect` on a DuckDB file (reading messages, writing incidents and the detector's state).
+
+    python -m benchmarks.detection_speed [--messages 500000]
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import platform
+import random
+import resource
+import shutil
+import time
+import tracemalloc
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from connectors.demo import DemoStream
+from detectors.emergence import DetectorSettings, EmergenceDetector
+from detectors.incidents import Post
+from detectors.replay import replay
+from detectors.text import brand_terms
+
+END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+OUT = Path(__file__).parent / "out"
+NAMES = ["anna", "petr", "olga", "jan", "maria", "ivan", "eva", "tomas", "lena", "karel", "sofia", "marek"]
+
+
+def records(n_inbound: int) -> list[dict]:
+    days = 21
+    stream = DemoStream(seed=9, peak_per_hour=30 * n_inbound / (500 * days) * 1.05, events_per_day=3)
+    return stream.messages_between(END - timedelta(days=days), END)
+
+
+def posts_of(recs: list[dict], unique: bool, limit: int) -> list[Post]:
+    rng = random.Random(1)
+    out = []
+    for r in recs:
+        if r["direction"] != "inbound":
+            continue
+        text = r["text"] + (f" order {rng.randint(100000, 999999)} {rng.choice(NAMES)}" if unique else "")
+        out.append(Post(r["platform"], r["id"], r["author_id"], datetime.fromisoformat(r["created_at"]).timestamp(),
+                        text, r.get("lang") or "en"))
+        if len(out) == limit:
+            break
+    return out
+
+
+def run(posts: list[Post]) -> tuple[float, float, int]:
+    gc.collect()
+    tracemalloc.start()
+    detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=brand_terms("Voltra"))
+    started = time.perf_counter()
+    incidents = replay(detector, posts)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 1e6, len(incidents)
+
+
+def through_duckdb(recs: list[dict], limit: int) -> tuple[float, int]:
+    from pipelines.config import Settings
+    from pipelines.detection.run import detect
+    from pipelines.warehouse.connection import connect
+    from pipelines.warehouse.messages import begin_staging, stage, upsert_staged
+    from pipelines.warehouse.prepare import prepare_database
+    from connectors.message import MessageBatch
+
+    work = OUT / "detect-bench"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    batch = MessageBatch()
+    for seq, r in enumerate(recs):
+        batch.add_record(seq, dict(r, lang=r.get("lang") or "en"))
+    with connect(work / "b.duckdb") as con:
+        prepare_database(con, Settings())
+        con.execute("BEGIN")
+        begin_staging(con)
+        stage(con, batch.to_arrow())
+        upsert_staged(con, Settings().languages)
+        con.execute("COMMIT")
+        started = time.perf_counter()
+        report = detect(con, Settings(), END + timedelta(days=1))
+        seconds = time.perf_counter() - started
+    shutil.rmtree(work)
+    return seconds, report.messages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=500_000)
+    args = parser.parse_args()
+    recs = records(args.messages)
+    print(f"{platform.machine()}, {date.today()}; replay of inbound messages in 5-minute windows\n")
+    print("| stream | inbound messages | seconds | messages/s | peak traced memory | incidents |")
+    print("|---|---|---|---|---|---|")
+    for label, unique in (("demo wording (texts repeat)", False), ("every text unique", True)):
+        posts = posts_of(recs, unique, args.messages)
+        seconds, peak_mb, found = run(posts)
+        print(f"| {label} | {len(posts):,} | {seconds:.1f} | {len(posts) / seconds:,.0f} | {peak_mb:,.0f} MB | {found} |")
+    seconds, n = through_duckdb(recs, args.messages)
+    print(f"| `earshot detect` on DuckDB (demo wording) | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | | |")
+    print(f"\nprocess peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
