@@ -34,7 +34,7 @@ NAMES = ["anna", "petr", "olga", "jan", "maria", "ivan", "eva", "tomas", "lena",
 
 def records(n_inbound: int) -> list[dict]:
     days = 21
-    stream = DemoStream(seed=9, peak_per_hour=30 * n_inbound / (500 * days) * 1.05, events_per_day=3)
+    stream = DemoStream(seed=9, peak_per_hour=30 * n_inbound / (500 * days) * 1.15, events_per_day=3)
     return stream.messages_between(END - timedelta(days=days), END)
 
 

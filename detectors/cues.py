@@ -143,3 +143,15 @@ def cue_pattern(kind: str) -> re.Pattern[str]:
 def cues_in(text: str, kind: str) -> list[str]:
     """The cues of `kind` found in `text` (folded), in order, for explaining a decision."""
     return cue_pattern(kind).findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def post_cues(text: str) -> dict[str, tuple[str, ...]]:
+    """Every kind's cues in one post (emoji included), computed once per distinct text."""
+    folded = fold(text)
+    found = {kind: tuple(set(cue_pattern(kind).findall(folded))) for kind in CONCEPT_KINDS}
+    if any(ch in text for ch in POSITIVE_EMOJI):
+        found["praise"] += ("positive emoji",)
+    if any(ch in text for ch in NEGATIVE_EMOJI):
+        found["complaint"] += ("negative emoji",)
+    return {kind: cues for kind, cues in found.items() if cues}

@@ -50,13 +50,14 @@ class DetectorSettings:
     resolve_after_windows: int = 24    # 2 hours without a new message: resolved
     reopen_within_windows: int = 288   # a topic returning within 24 hours reopens its incident
     same_kind_within_windows: int = 12 # a same-kind cluster continues an incident active within 1 hour
-    sweep_every_windows: int = 12
+    sweep_every_windows: int = 36
 
 
 @dataclass
 class TermStats:
     last_seen: dict[str, int] = field(default_factory=dict)   # author -> window last counted
     increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon
+    in_horizon: int = 0                                        # sum of `increments` (once aged, see _baseline)
     base: float = 0.0                                          # decayed sum of aged-out increments
     base_window: int = 0
     prior: float = 0.0
@@ -106,12 +107,13 @@ class EmergenceDetector:
         posts = sorted(posts, key=lambda p: (p.at, p.platform, p.id))
         touched: set[str] = set()
         changed: dict[str, Incident] = {}
+        count = self._count
         for post in posts:
             terms = terms_of(post.text, post.lang, self.ignore)
             self.recent.append((w, post, terms))
-            self._count(ALL, post.author, w, None)
+            count(ALL, post.author, w, None)
             for term in terms:
-                self._count(term, post.author, w, post.lang)
+                count(term, post.author, w, post.lang)
             touched |= terms
             for incident in self._matching_incidents(terms):
                 if incident.add([post], w):
@@ -143,6 +145,7 @@ class EmergenceDetector:
         if last is not None and last > w - self.settings.long_windows:
             return  # this author already counts for this term within the long horizon
         stats.last_seen[author] = w
+        stats.in_horizon += 1
         if stats.increments and stats.increments[-1][0] == w:
             stats.increments[-1][1] += 1
         else:
@@ -159,6 +162,7 @@ class EmergenceDetector:
         horizon = w - self.settings.long_windows
         while stats.increments and stats.increments[0][0] <= horizon:
             aged_w, n = stats.increments.popleft()
+            stats.in_horizon -= n
             stats.base = stats.base * self.decay ** (aged_w - stats.base_window) + n
             stats.base_window = aged_w
         return stats.base * self.decay ** (w - stats.base_window)
@@ -172,11 +176,14 @@ class EmergenceDetector:
         found: dict[str, float] = {}
         for term in candidates:
             stats = self.terms[term]
-            long_k = stats.count(w - s.long_windows)
+            if stats.in_horizon < s.min_authors_evidence:  # cheap first test: most terms stop here
+                continue
+            baseline = self._baseline(stats, w)               # also ages the horizon: in_horizon is exact now
+            long_k = stats.in_horizon
             needed = s.min_authors_evidence if is_evidence(term) else s.min_authors
             if long_k < needed:
                 continue
-            share = (self._baseline(stats, w) + s.prior_weight * stats.prior) / (total_base + s.prior_weight)
+            share = (baseline + s.prior_weight * stats.prior) / (total_base + s.prior_weight)
             for k, n in ((stats.count(w - s.short_windows), short_total), (long_k, long_total)):
                 expected = share * n
                 if k >= needed and k >= s.min_lift * expected:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from detectors.kinds import ALERT_KINDS, KindDecision, classify, severity
+from detectors.cues import post_cues
+from detectors.kinds import ALERT_KINDS, KindDecision, classify_cues, severity
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class Incident:
 
     def reassess(self, brand: str, now: float) -> None:
         """Re-decide kind and severity from all messages so far; log an alert or an escalation."""
-        posts = sorted(self.posts.values(), key=lambda p: (p.at, p.platform, p.id))
-        self.decision = classify([p.text for p in posts], self.signature, brand)
+        posts = self.posts.values()
+        self.decision = classify_cues([post_cues(p.text) for p in posts], self.signature, brand)
         self.kind = self.decision.kind
         hour_ago, two_hours_ago = now - 3600, now - 7200
         level = severity(self.kind, self.authors,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from detectors.cues import NEGATIVE_EMOJI, POSITIVE_EMOJI, cues_in
+from detectors.cues import post_cues
 from detectors.text import is_evidence
 
 ALERT_KINDS = ("outage", "scam", "complaint")
@@ -24,7 +24,12 @@ class KindDecision:
 
 
 def classify(texts: Sequence[str], terms: Sequence[str], brand: str) -> KindDecision:
-    """Kind of an incident from its messages' texts and its terms.
+    """Kind of an incident from its messages' texts and its terms (see classify_cues)."""
+    return classify_cues([post_cues(t) for t in texts], terms, brand)
+
+
+def classify_cues(per_post: Sequence[dict[str, tuple[str, ...]]], terms: Sequence[str], brand: str) -> KindDecision:
+    """Kind of an incident from the cues of each of its posts (cues.post_cues) and its terms.
 
     Scam, outage and complaint compete on the share of messages carrying their cues; impersonating handles
     and links to unknown domains add to scam, error codes to outage. Praise that outweighs every complaint
@@ -32,17 +37,11 @@ def classify(texts: Sequence[str], terms: Sequence[str], brand: str) -> KindDeci
     """
     counts: dict[str, Counter] = {k: Counter() for k in (*ALERT_KINDS, "praise")}
     hits: Counter = Counter()
-    for text in texts:
-        for kind in counts:
-            found = cues_in(text, kind)
-            if kind == "praise" and any(ch in text for ch in POSITIVE_EMOJI):
-                found.append("positive emoji")
-            if kind == "complaint" and any(ch in text for ch in NEGATIVE_EMOJI):
-                found.append("negative emoji")
-            if found:
-                hits[kind] += 1
-                counts[kind].update(set(found))
-    n = max(len(texts), 1)
+    for cues in per_post:
+        for kind, found in cues.items():
+            hits[kind] += 1
+            counts[kind].update(found)
+    n = max(len(per_post), 1)
     shares = {kind: hits[kind] / n for kind in counts}
     evidence = _evidence(terms, brand)
     if evidence["lookalike handles"] or evidence["domains"]:

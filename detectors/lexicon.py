@@ -29,10 +29,24 @@ ciao grazie
 olá obrigado obrigada
 """.split())
 
-def fold(word: str) -> str:
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: the per-character work of NFKD and
+    dropping combining marks happens once per character a process ever sees, then runs in C."""
+
+    def __missing__(self, codepoint: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(codepoint))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
     """Lowercase without diacritics, so 'přihlásit' and 'prihlasit' (typed without accents) meet."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(_FOLD)
 
 
 class Lexicon:

@@ -33,9 +33,12 @@ MIN_CODE_CHARS = 3  # '503', 'e12'; drops '2', '15' (counts, days, amounts witho
 MIN_WORD_CHARS = 2
 
 
+_EVIDENCE = re.compile(r"^[@#]|^domain:|\d")
+
+
 def is_evidence(term: str) -> bool:
-    """Codes, domains, handles and hashtags: one of them shared is enough to call two posts one topic."""
-    return term[0] in "@#" or term.startswith("domain:") or any(ch.isdigit() for ch in term)
+    """Codes, sums, domains, handles and hashtags: one of them shared is enough to call posts one topic."""
+    return _EVIDENCE.search(term) is not None
 
 
 def terms_of(text: str, lang: str | None, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
