@@ -131,27 +131,53 @@ NEGATIVE_EMOJI = "😡🤬😠😤👎💔😭😢🙄"
 POSITIVE_EMOJI = "🔥❤😍🥰🎉👏👍💯✨🙌😊💜💙💚"
 
 
-@lru_cache(maxsize=None)
-def cue_pattern(kind: str) -> re.Pattern[str]:
-    """One regex per kind over all languages: a stem matches words starting with it; phrases and cues of
-    three letters or fewer ('pin', 'otp', 'tan') only match whole words."""
-    alternatives = sorted({fold(c) for words in CUES[kind].values() for c in words}, key=len, reverse=True)
-    parts = [re.escape(a) + (r"\b" if " " in a or len(a) <= 3 else r"\w*") for a in alternatives]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+MAX_PHRASE_WORDS = 4
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]], int]:
+    """(stems, exact words and phrases, longest stem): every cue of every kind, folded.
+
+    A cue of one word longer than three letters is a stem (matches words starting with it); shorter
+    words ('pin', 'otp', 'tan') and phrases match whole words only."""
+    stems: dict[str, list[tuple[str, str]]] = {}
+    exact: dict[str, list[tuple[str, str]]] = {}
+    for kind, by_lang in CUES.items():
+        for cue in {c for words in by_lang.values() for c in words}:
+            key = " ".join(_WORD.findall(fold(cue)))
+            target = stems if " " not in key and len(key) > 3 else exact
+            target.setdefault(key, []).append((kind, key))
+    return stems, exact, max(map(len, stems))
+
+
+def _matches(folded: str) -> list[tuple[str, str]]:
+    """(kind, cue) for every cue found in folded text, in order of appearance."""
+    stems, exact, longest = _index()
+    words = _WORD.findall(folded)
+    found = []
+    for i, word in enumerate(words):
+        for n in range(MAX_PHRASE_WORDS, 0, -1):
+            if i + n <= len(words):
+                found += exact.get(" ".join(words[i:i + n]), ())
+        for end in range(4, min(len(word), longest) + 1):
+            found += stems.get(word[:end], ())
+    return found
 
 
 def cues_in(text: str, kind: str) -> list[str]:
-    """The cues of `kind` found in `text` (folded), in order, for explaining a decision."""
-    return cue_pattern(kind).findall(fold(text))
+    """The cues of `kind` found in `text`, in order, for explaining a decision."""
+    return [cue for k, cue in _matches(fold(text)) if k == kind]
 
 
 @lru_cache(maxsize=200_000)
 def post_cues(text: str) -> dict[str, tuple[str, ...]]:
     """Every kind's cues in one post (emoji included), computed once per distinct text."""
-    folded = fold(text)
-    found = {kind: tuple(set(cue_pattern(kind).findall(folded))) for kind in CONCEPT_KINDS}
+    found: dict[str, set[str]] = {}
+    for kind, cue in _matches(fold(text)):
+        found.setdefault(kind, set()).add(cue)
     if any(ch in text for ch in POSITIVE_EMOJI):
-        found["praise"] += ("positive emoji",)
+        found.setdefault("praise", set()).add("positive emoji")
     if any(ch in text for ch in NEGATIVE_EMOJI):
-        found["complaint"] += ("negative emoji",)
-    return {kind: cues for kind, cues in found.items() if cues}
+        found.setdefault("complaint", set()).add("negative emoji")
+    return {kind: tuple(sorted(cues)) for kind, cues in found.items()}

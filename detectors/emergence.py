@@ -63,7 +63,13 @@ class TermStats:
     prior: float = 0.0
 
     def count(self, since: int) -> int:
-        return sum(n for w, n in self.increments if w > since)
+        """New authors in windows after `since` (walks back from the newest: short horizons are cheap)."""
+        total = 0
+        for w, n in reversed(self.increments):
+            if w <= since:
+                break
+            total += n
+        return total
 
 
 def conflicting(terms: Iterable[str], signature: Iterable[str]) -> bool:
@@ -107,13 +113,10 @@ class EmergenceDetector:
         posts = sorted(posts, key=lambda p: (p.at, p.platform, p.id))
         touched: set[str] = set()
         changed: dict[str, Incident] = {}
-        count = self._count
         for post in posts:
             terms = terms_of(post.text, post.lang, self.ignore)
             self.recent.append((w, post, terms))
-            count(ALL, post.author, w, None)
-            for term in terms:
-                count(term, post.author, w, post.lang)
+            self._count_post(post, terms, w)
             touched |= terms
             for incident in self._matching_incidents(terms):
                 if incident.add([post], w):
@@ -137,19 +140,25 @@ class EmergenceDetector:
         return sorted(changed.values(), key=lambda i: i.incident_id)
 
     # ---- counting -----------------------------------------------------------------------------------
-    def _count(self, term: str, author: str, w: int, lang: str | None) -> None:
-        stats = self.terms.get(term)
-        if stats is None:
-            stats = self.terms[term] = TermStats(prior=prior_share(term, lang))
-        last = stats.last_seen.get(author)
-        if last is not None and last > w - self.settings.long_windows:
-            return  # this author already counts for this term within the long horizon
-        stats.last_seen[author] = w
-        stats.in_horizon += 1
-        if stats.increments and stats.increments[-1][0] == w:
-            stats.increments[-1][1] += 1
-        else:
-            stats.increments.append([w, 1])
+    def _count_post(self, post: Post, terms: frozenset[str], w: int) -> None:
+        """Count the post's author once for every term (and for ALL) not already counted within the long
+        horizon. The hot loop of the detector: kept flat on purpose."""
+        author, fresh_after = post.author, w - self.settings.long_windows
+        known = self.terms
+        for term in (ALL, *terms):
+            stats = known.get(term)
+            if stats is None:
+                stats = known[term] = TermStats(prior=prior_share(term, post.lang))
+            last = stats.last_seen.get(author)
+            if last is not None and last > fresh_after:
+                continue
+            stats.last_seen[author] = w
+            stats.in_horizon += 1
+            increments = stats.increments
+            if increments and increments[-1][0] == w:
+                increments[-1][1] += 1
+            else:
+                increments.append([w, 1])
 
     def _age(self, w: int) -> None:
         """Drop posts that left the long horizon (term baselines age lazily, in _baseline)."""
@@ -172,7 +181,7 @@ class EmergenceDetector:
         s = self.settings
         total = self.terms[ALL]
         total_base = self._baseline(total, w)
-        short_total, long_total = total.count(w - s.short_windows), total.count(w - s.long_windows)
+        short_total, long_total = total.count(w - s.short_windows), total.in_horizon
         found: dict[str, float] = {}
         for term in candidates:
             stats = self.terms[term]
@@ -314,8 +323,8 @@ class EmergenceDetector:
         if stats is None:
             return 0.0
         total = self.terms[ALL]
-        seen = self._baseline(stats, self.window) + stats.count(self.window - self.settings.long_windows)
-        all_seen = self._baseline(total, self.window) + total.count(self.window - self.settings.long_windows)
+        seen = self._baseline(stats, self.window) + stats.in_horizon  # _baseline aged the horizon first
+        all_seen = self._baseline(total, self.window) + total.in_horizon
         return (seen + self.settings.prior_weight * stats.prior) / (all_seen + self.settings.prior_weight)
 
     def _matching_incidents(self, terms: frozenset[str]) -> list[Incident]:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from detectors.cues import CONCEPT_KINDS, cue_pattern
+from detectors.cues import CONCEPT_KINDS, post_cues
 from detectors.lexicon import fold, lexicon
 
 TOKEN = re.compile(r"""
@@ -70,8 +70,7 @@ def _terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
             term = fold(value.rstrip("."))
             if len(term) > 2 and term[1:] not in ignore:
                 found.add(term)
-    folded = fold(text)
-    found.update(f"~{kind}" for kind in CONCEPT_KINDS if cue_pattern(kind).search(folded))
+    found.update(f"~{kind}" for kind in post_cues(text) if kind in CONCEPT_KINDS)
     return frozenset(found - ignore)
 
 
