@@ -136,32 +136,39 @@ MAX_PHRASE_WORDS = 4
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]], int]:
-    """(stems, exact words and phrases, longest stem): every cue of every kind, folded.
+def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tuple[str, str]]], frozenset[str]]:
+    """Every cue of every kind, folded, indexed for a few dictionary lookups per word.
 
-    A cue of one word longer than three letters is a stem (matches words starting with it); shorter
-    words ('pin', 'otp', 'tan') and phrases match whole words only."""
-    stems: dict[str, list[tuple[str, str]]] = {}
+    A cue of one word longer than three letters is a stem (matches words starting with it), filed under
+    its first four letters; shorter words ('pin', 'otp', 'tan') and phrases match whole words only, and
+    phrases are only tried from a word that starts one."""
+    stems: dict[str, list[tuple[str, str, str]]] = {}
     exact: dict[str, list[tuple[str, str]]] = {}
     for kind, by_lang in CUES.items():
         for cue in {c for words in by_lang.values() for c in words}:
             key = " ".join(_WORD.findall(fold(cue)))
-            target = stems if " " not in key and len(key) > 3 else exact
-            target.setdefault(key, []).append((kind, key))
-    return stems, exact, max(map(len, stems))
+            if " " not in key and len(key) > 3:
+                stems.setdefault(key[:4], []).append((key, kind, key))
+            else:
+                exact.setdefault(key, []).append((kind, key))
+    starts = frozenset(k.split(" ")[0] for k in exact if " " in k)
+    return stems, exact, starts
 
 
 def _matches(folded: str) -> list[tuple[str, str]]:
     """(kind, cue) for every cue found in folded text, in order of appearance."""
-    stems, exact, longest = _index()
+    stems, exact, phrase_starts = _index()
     words = _WORD.findall(folded)
     found = []
     for i, word in enumerate(words):
-        for n in range(MAX_PHRASE_WORDS, 0, -1):
-            if i + n <= len(words):
-                found += exact.get(" ".join(words[i:i + n]), ())
-        for end in range(4, min(len(word), longest) + 1):
-            found += stems.get(word[:end], ())
+        if word in phrase_starts:
+            for n in range(MAX_PHRASE_WORDS, 1, -1):
+                if i + n <= len(words):
+                    found += exact.get(" ".join(words[i:i + n]), ())
+        found += exact.get(word, ())
+        for stem, kind, cue in stems.get(word[:4], ()):
+            if word.startswith(stem):
+                found.append((kind, cue))
     return found
 
 

@@ -27,7 +27,8 @@ from detectors.kinds import classify, impersonation
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_evidence, terms_of
 
-ALL = "\x00all"
+ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
+ONE_OFF = 1.5     # a decayed history below this: a term seen about once, not worth keeping
 import os
 DEBUG = os.environ.get("EARSHOT_DEBUG")  # the pseudo-term every post has: total distinct authors
 
@@ -328,7 +329,10 @@ class EmergenceDetector:
         return (seen + self.settings.prior_weight * stats.prior) / (all_seen + self.settings.prior_weight)
 
     def _matching_incidents(self, terms: frozenset[str]) -> list[Incident]:
-        return [i for i in self.incidents.values() if i.status == "open" and self._post_belongs(terms, i.signature)]
+        open_incidents = [i for i in self.incidents.values() if i.status == "open"]
+        if not open_incidents or terms.isdisjoint({t for i in open_incidents for t in i.signature}):
+            return []  # the common case, decided without looking at each incident
+        return [i for i in open_incidents if self._post_belongs(terms, i.signature)]
 
     def _resolve_quiet(self, w: int, window_end: float) -> dict[str, Incident]:
         s = self.settings
@@ -344,10 +348,12 @@ class EmergenceDetector:
         return changed
 
     def _sweep(self, w: int) -> None:
-        """Forget authors outside the long horizon and terms with no history left to speak of."""
+        """Forget authors outside the long horizon, and terms with no history worth keeping: one-off words
+        (order numbers, names, typos) that a single author used once are not learned."""
         horizon = w - self.settings.long_windows
         for term in list(self.terms):
             stats = self.terms[term]
-            stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
-            if term != ALL and not stats.last_seen and self._baseline(stats, w) < 0.05:
+            if stats.last_seen and min(stats.last_seen.values()) <= horizon:
+                stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
+            if term != ALL and not stats.last_seen and self._baseline(stats, w) < ONE_OFF:
                 del self.terms[term]

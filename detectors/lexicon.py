@@ -57,11 +57,11 @@ class Lexicon:
         self.stop = frozenset(fold(w) for w in _stop_words(lang)) | frozenset(fold(w) for w in EXTRA_STOP)
         self._table = _lemma_table(lang)
         self._simplemma = self._table is None and lang in _simplemma_languages()
-        self._cache: dict[str, str | None] = {}
+        self.cache: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
         """The folded lemma of a lowercase word, or None for a stop word."""
-        cached = self._cache.get(word, "")
+        cached = self.cache.get(word, "")
         if cached != "":
             return cached
         lemma = word
@@ -73,8 +73,8 @@ class Lexicon:
             lemma = simplemma.lemmatize(word, lang=self.lang).lower()
         folded = fold(lemma)
         result = None if folded in self.stop or fold(word) in self.stop else folded
-        if len(self._cache) < 500_000:
-            self._cache[word] = result
+        if len(self.cache) < 500_000:
+            self.cache[word] = result
         return result
 
 

@@ -18,19 +18,23 @@ from functools import lru_cache
 from detectors.cues import CONCEPT_KINDS, post_cues
 from detectors.lexicon import fold, lexicon
 
-TOKEN = re.compile(r"""
+# Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
+EVIDENCE = re.compile(r"""
     (?P<url>(?:https?://|www\.)[^\s<>"'()]+)
-  | (?P<domain>(?<![@\w.])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?![\w@]))
   | (?P<amount>(?:[€$£₽]\s?\d+(?:[.,]\d{1,2})?|\d+[.,]\d{2}\s?(?:€|eur|kč|czk|zł|pln|₽|rub|руб|грн|uah|\$|£)?
                  |\d+\s?(?:€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£)(?!\w)))
   | (?P<handle>@[\w.]*\w)
   | (?P<tag>\#\w+)
   | (?P<code>(?<![\w.,])(?=[\w-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)*(?![\w.,]\d))
-  | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)
 """, re.VERBOSE)
+# Bare domains ('voltra-verify.com'): tried only where a dot precedes a letter, as the pattern is costly.
+DOMAIN = re.compile(r"(?<![@\w.])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?![\w@])")
+_DOTTED = re.compile(r"\.[a-z]")
+WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)*")
+_MAYBE_EVIDENCE = re.compile(r"\d|[@#€$£₽]|\.[a-z]|www")
+_UNSEEN = object()
 _URL_HOST = re.compile(r"^(?:https?://)?(?:www\.)?([^/:?#]+)")
 MIN_CODE_CHARS = 3  # '503', 'e12'; drops '2', '15' (counts, days, amounts without context)
-MIN_WORD_CHARS = 2
 
 
 _EVIDENCE = re.compile(r"^[@#]|^domain:|\d")
@@ -48,30 +52,48 @@ def terms_of(text: str, lang: str | None, ignore: frozenset[str] = frozenset()) 
 
 @lru_cache(maxsize=200_000)  # copy-pasted complaints and reposts repeat texts a lot
 def _terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
-    words = lexicon(lang)
+    lowered = text.lower().replace("’", "'")
     found: set[str] = set()
-    for match in TOKEN.finditer(text.lower()):
-        kind, value = match.lastgroup, match.group()
-        if kind == "word":
-            if len(value) >= MIN_WORD_CHARS:
-                term = words.term(value.replace("’", "'"))
-                if term and term not in ignore:
-                    found.add(term)
-        elif kind == "url" or kind == "domain":
-            host = _URL_HOST.match(value).group(1).rstrip(".")
-            if "." in host:
-                found.add("domain:" + host)
-        elif kind == "amount":  # '€2.99', '2,99 zł', '$3': the disputed sum reads the same in any language
-            found.add("amount:" + re.sub(r"[^\d.,]", "", value).replace(",", ".").rstrip(".0") or "0")
-        elif kind == "code":
-            if len(value) >= MIN_CODE_CHARS:
-                found.add(value)
-        else:  # handle, tag
-            term = fold(value.rstrip("."))
-            if len(term) > 2 and term[1:] not in ignore:
-                found.add(term)
+    if _MAYBE_EVIDENCE.search(lowered):  # most posts carry no evidence at all
+        lowered = _take_evidence(lowered, EVIDENCE, found)
+        if _DOTTED.search(lowered):
+            lowered = _take_evidence(lowered, DOMAIN, found, "domain")
+    words = lexicon(lang)
+    cache, resolve = words.cache, words.term
+    for word in WORD.findall(lowered):
+        lemma = cache.get(word, _UNSEEN)
+        if lemma is _UNSEEN:
+            lemma = resolve(word)
+        if lemma:
+            found.add(lemma)
     found.update(f"~{kind}" for kind in post_cues(text) if kind in CONCEPT_KINDS)
-    return frozenset(found - ignore)
+    found.discard("")
+    return frozenset(t for t in found - ignore if t.lstrip("@#") not in ignore)
+
+
+def _take_evidence(text: str, pattern: re.Pattern[str], found: set[str], kind: str | None = None) -> str:
+    """Add the evidence `pattern` finds to `found`; return the text with it cut out (one pass)."""
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        found.add(_evidence_term(kind or match.lastgroup, match.group()))
+        parts.append(text[last:match.start()])
+        last = match.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return " ".join(parts)
+
+
+def _evidence_term(kind: str, value: str) -> str:
+    if kind in ("url", "domain"):
+        host = _URL_HOST.match(value).group(1).rstrip(".")
+        return "domain:" + host if "." in host else ""
+    if kind == "amount":  # '€2.99', '2,99 zł', '$3': the disputed sum reads the same in any language
+        return "amount:" + (re.sub(r"[^\d.,]", "", value).replace(",", ".").rstrip(".0") or "0")
+    if kind == "code":
+        return value if len(value) >= MIN_CODE_CHARS else ""
+    term = fold(value.rstrip("."))  # handle, hashtag
+    return term if len(term) > 2 else ""
 
 
 def brand_terms(brand: str, handles: Iterable[str] = ()) -> frozenset[str]:
