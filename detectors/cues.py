@@ -16,7 +16,7 @@ CUES: dict[str, dict[str, list[str]]] = {
         "en": ["scam", "phish", "fake", "fraud", "impersonat", "pretend", "is this you", "is this real",
                "is this legit", "card number", "card details", "pin", "cvv", "cvc", "one-time code", "otp",
                "verification code", "sms code", "security code", "password", "verify your", "suspicious",
-               "giveaway", "claim your", "free money", "asked me for", "asking for my", "not you", "beware",
+               "claim your", "free money", "asked me for", "asking for my", "not you", "beware",
                "don't click", "do not click", "hacked"],
         "ru": ["мошен", "фейк", "поддел", "фишинг", "развод", "номер карт", "пин", "код из смс", "смс-код",
                "код подтвержд", "парол", "cvv", "это вы", "ваш аккаунт", "ссылк", "представил", "притворя",

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from detectors.incidents import Incident, Post
 from detectors.kinds import classify, impersonation
 from detectors.stats import poisson_upper_tail, prior_share
-from detectors.text import is_evidence, terms_of
+from detectors.text import is_concept, is_evidence, terms_of
 
 ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
 ONE_OFF = 1.5     # a decayed history below this: a term seen about once, not worth keeping
@@ -114,12 +114,16 @@ class EmergenceDetector:
         posts = sorted(posts, key=lambda p: (p.at, p.platform, p.id))
         touched: set[str] = set()
         changed: dict[str, Incident] = {}
+        open_incidents = [i for i in self.incidents.values() if i.status == "open"]
+        signature_terms = {t for i in open_incidents for t in i.signature}
         for post in posts:
             terms = terms_of(post.text, post.lang, self.ignore)
             self.recent.append((w, post, terms))
             self._count_post(post, terms, w)
             touched |= terms
-            for incident in self._matching_incidents(terms):
+            if terms.isdisjoint(signature_terms):
+                continue  # the common case: no open incident shares a term with this post
+            for incident in self._matching_incidents(terms, open_incidents):
                 if incident.add([post], w):
                     changed[incident.incident_id] = incident
         self._age(w)
@@ -295,14 +299,14 @@ class EmergenceDetector:
         """A bursting cluster continues an incident when they share evidence or enough terms (all of a
         cluster's terms are bursting, so none is routine right now), unless its evidence contradicts the
         incident's: another error code or another fake handle is another problem."""
-        shared = set(terms).intersection(signature)
+        shared = {t for t in set(terms).intersection(signature) if not is_concept(t)}
         if any(is_evidence(t) for t in shared):
             return True
         return len(shared) >= self.settings.join_shared_terms and not conflicting(terms, signature)
 
     def _returns(self, terms: list[str], signature: list[str]) -> bool:
         """A resolved incident reopens only for the same evidence, or for the same specific words."""
-        shared = set(terms).intersection(signature)
+        shared = {t for t in set(terms).intersection(signature) if not is_concept(t)}
         if any(is_evidence(t) for t in shared):
             return True
         specific = [t for t in shared if self._share(t) < self.settings.specific_share]
@@ -311,8 +315,8 @@ class EmergenceDetector:
     def _post_belongs(self, terms: frozenset[str], signature: list[str]) -> bool:
         """A single new post joins an incident through shared evidence, or through enough shared terms
         that are all specific (each used by under 2% of authors): generic words alone would keep an
-        incident open for ever on routine traffic."""
-        shared = terms.intersection(signature)
+        incident open for ever on routine traffic. Concepts ('~scam') never count: they are kinds, not topics."""
+        shared = {t for t in terms.intersection(signature) if not is_concept(t)}
         if any(is_evidence(t) for t in shared):
             return True
         specific = [t for t in shared if self._share(t) < self.settings.specific_share]
@@ -328,10 +332,7 @@ class EmergenceDetector:
         all_seen = self._baseline(total, self.window) + total.in_horizon
         return (seen + self.settings.prior_weight * stats.prior) / (all_seen + self.settings.prior_weight)
 
-    def _matching_incidents(self, terms: frozenset[str]) -> list[Incident]:
-        open_incidents = [i for i in self.incidents.values() if i.status == "open"]
-        if not open_incidents or terms.isdisjoint({t for i in open_incidents for t in i.signature}):
-            return []  # the common case, decided without looking at each incident
+    def _matching_incidents(self, terms: frozenset[str], open_incidents: list[Incident]) -> list[Incident]:
         return [i for i in open_incidents if self._post_belongs(terms, i.signature)]
 
     def _resolve_quiet(self, w: int, window_end: float) -> dict[str, Incident]:

@@ -8,6 +8,9 @@ from detectors.cues import post_cues
 from detectors.kinds import ALERT_KINDS, KindDecision, classify_cues, severity
 
 
+MAX_POSTS_PER_AUTHOR = 3
+
+
 @dataclass(frozen=True)
 class Post:
     """One inbound message as the detector sees it."""
@@ -39,9 +42,16 @@ class Incident:
     events: list[tuple[str, float, int]] = field(default_factory=list)  # (event, at, severity)
 
     def add(self, posts: list[Post], window: int) -> int:
-        new = [p for p in posts if p.key not in self.posts]
-        for p in new:
+        """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
+        (one customer repeating a complaint adds no evidence, and must not outweigh everyone else)."""
+        per_author = Counter(p.author for p in self.posts.values())
+        new = []
+        for p in posts:
+            if p.key in self.posts or per_author[p.author] >= MAX_POSTS_PER_AUTHOR:
+                continue
+            per_author[p.author] += 1
             self.posts[p.key] = p
+            new.append(p)
         if new:
             self.last_window = window
         return len(new)

@@ -40,6 +40,10 @@ MIN_CODE_CHARS = 3  # '503', 'e12'; drops '2', '15' (counts, days, amounts witho
 _EVIDENCE = re.compile(r"^[@#]|^domain:|\d")
 
 
+def is_concept(term: str) -> bool:
+    return term.startswith("~")
+
+
 def is_evidence(term: str) -> bool:
     """Codes, sums, domains, handles and hashtags: one of them shared is enough to call posts one topic."""
     return _EVIDENCE.search(term) is not None
@@ -89,7 +93,8 @@ def _evidence_term(kind: str, value: str) -> str:
         host = _URL_HOST.match(value).group(1).rstrip(".")
         return "domain:" + host if "." in host else ""
     if kind == "amount":  # '€2.99', '2,99 zł', '$3': the disputed sum reads the same in any language
-        return "amount:" + (re.sub(r"[^\d.,]", "", value).replace(",", ".").rstrip(".0") or "0")
+        number = re.sub(r"[^\d.,]", "", value).replace(",", ".").strip(".")
+        return f"amount:{float(number):g}" if number else ""
     if kind == "code":
         return value if len(value) >= MIN_CODE_CHARS else ""
     term = fold(value.rstrip("."))  # handle, hashtag
