@@ -27,9 +27,12 @@ test: $(STAMP)
 dagster-dev: $(STAMP)
 	$(BIN)/earshot dagster-dev
 
+# Measurements quoted in the README (minutes each; not part of `make test`).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/import_rate.py
-	$(BIN)/python benchmarks/langid_accuracy.py
+	$(BIN)/python -m benchmarks.import_rate
+	$(BIN)/python -m benchmarks.langid_accuracy
+	$(BIN)/python -m benchmarks.detection_eval
+	$(BIN)/python -m benchmarks.detection_speed
 
 clean:
 	rm -rf $(VENV) data/ .pytest_cache

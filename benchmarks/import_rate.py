@@ -4,7 +4,7 @@ Generates the file once from the demo stream (busy enough for 1M messages in 14 
 carry no `lang`, so language detection is part of the measurement), then measures, each on a fresh
 database: a first import, and a second import of the same file (idempotent: nothing changes).
 
-    python benchmarks/import_rate.py [--messages 1000000]
+    python -m benchmarks.import_rate [--messages 1000000]
 """
 from __future__ import annotations
 

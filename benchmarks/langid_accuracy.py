@@ -3,7 +3,7 @@
 Compares Earshot's detector (Lingua restricted to the configured languages) with Lingua over all 75
 languages and with py3langid when it is installed. Prints a Markdown table for the README.
 
-    python benchmarks/langid_accuracy.py
+    python -m benchmarks.langid_accuracy
 """
 from __future__ import annotations
 
