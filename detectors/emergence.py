@@ -258,7 +258,7 @@ class EmergenceDetector:
         matches = [i for i in self.incidents.values()
                    if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature))
                    or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
-                       else self._returns(fresh_terms, i.signature))]
+                       else self._same_specific_topic(fresh_terms, i.signature))]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
             matches = [i for i in self.incidents.values()
@@ -304,19 +304,12 @@ class EmergenceDetector:
             return True
         return len(shared) >= self.settings.join_shared_terms and not conflicting(terms, signature)
 
-    def _returns(self, terms: list[str], signature: list[str]) -> bool:
-        """A resolved incident reopens only for the same evidence, or for the same specific words."""
+    def _same_specific_topic(self, terms: Iterable[str], signature: list[str]) -> bool:
+        """Shared evidence, or enough shared terms that are all specific (each used by under 2% of
+        authors). How a single new post joins an incident, and how a resolved one reopens: generic words
+        alone would keep incidents open for ever on routine traffic. Concepts ('~scam') never count: they
+        are kinds, not topics."""
         shared = {t for t in set(terms).intersection(signature) if not is_concept(t)}
-        if any(is_evidence(t) for t in shared):
-            return True
-        specific = [t for t in shared if self._share(t) < self.settings.specific_share]
-        return len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
-
-    def _post_belongs(self, terms: frozenset[str], signature: list[str]) -> bool:
-        """A single new post joins an incident through shared evidence, or through enough shared terms
-        that are all specific (each used by under 2% of authors): generic words alone would keep an
-        incident open for ever on routine traffic. Concepts ('~scam') never count: they are kinds, not topics."""
-        shared = {t for t in terms.intersection(signature) if not is_concept(t)}
         if any(is_evidence(t) for t in shared):
             return True
         specific = [t for t in shared if self._share(t) < self.settings.specific_share]
@@ -333,7 +326,7 @@ class EmergenceDetector:
         return (seen + self.settings.prior_weight * stats.prior) / (all_seen + self.settings.prior_weight)
 
     def _matching_incidents(self, terms: frozenset[str], open_incidents: list[Incident]) -> list[Incident]:
-        return [i for i in open_incidents if self._post_belongs(terms, i.signature)]
+        return [i for i in open_incidents if self._same_specific_topic(terms, i.signature)]
 
     def _resolve_quiet(self, w: int, window_end: float) -> dict[str, Incident]:
         s = self.settings
