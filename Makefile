@@ -31,7 +31,7 @@ dagster-dev: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.import_rate
 	$(BIN)/python -m benchmarks.langid_accuracy
-	$(BIN)/python -m benchmarks.detection_eval
+	$(BIN)/python -m benchmarks.detection_eval --replay-check
 	$(BIN)/python -m benchmarks.detection_speed
 
 clean:
