@@ -29,8 +29,6 @@ from detectors.text import is_concept, is_evidence, terms_of
 
 ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
 ONE_OFF = 1.5     # a decayed history below this: a term seen about once, not worth keeping
-import os
-DEBUG = os.environ.get("EARSHOT_DEBUG")  # the pseudo-term every post has: total distinct authors
 
 
 @dataclass(frozen=True)
