@@ -98,6 +98,7 @@ class EmergenceDetector:
         self.incidents: dict[str, Incident] = {}                          # open and recently resolved
         self.window = -1
         self.first_window = -1
+        self.opened = 0   # incidents ever opened: the tail of their ids, unique and the same on replay
 
     # ---- the stream ---------------------------------------------------------------------------------
     def process_window(self, window_end: float, posts: list[Post]) -> list[Incident]:
@@ -273,7 +274,8 @@ class EmergenceDetector:
             needed = self.settings.min_authors_evidence if any(map(is_evidence, fresh_terms)) else self.settings.min_authors
             if len({p.author for p in fresh}) < needed:
                 return None
-            incident = Incident(f"{int(window_end)}-{len(self.incidents)}", window_end, (fresh_terms or terms)[:12])
+            incident = Incident(f"{int(window_end)}-{self.opened}", window_end, (fresh_terms or terms)[:12])
+            self.opened += 1
             self.incidents[incident.incident_id] = incident
             incident.add(fresh, w)
             return incident
