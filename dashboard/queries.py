@@ -60,11 +60,31 @@ def daily_totals(days: int) -> pd.DataFrame:
 
 
 def incidents() -> pd.DataFrame:
+    """Newest first; alerts (outage, scam, complaint) before harmless trends."""
     return query("""
-        SELECT incident_id, kind, status, severity, title, lang, message_count, author_count,
-               first_message_at, detected_at, last_message_at
-        FROM incidents ORDER BY detected_at DESC LIMIT 200
+        SELECT incident_id, status, kind, severity, title, array_to_string(langs, ', ') AS languages,
+               message_count, author_count, detected_at, last_message_at
+        FROM incidents WHERE merged_into IS NULL
+        ORDER BY kind = 'other', status = 'resolved', detected_at DESC LIMIT 200
     """)
+
+
+def incident(incident_id: str) -> dict:
+    rows = query("SELECT *, kind_cues::VARCHAR AS cues_json FROM incidents WHERE incident_id = ?", [incident_id])
+    return rows.iloc[0].to_dict() if len(rows) else {}
+
+
+def incident_events(incident_id: str) -> pd.DataFrame:
+    return query("SELECT event, event_at, severity FROM incident_events WHERE incident_id = ? ORDER BY event_at",
+                 [incident_id])
+
+
+def incident_samples(incident_id: str, limit: int = 20) -> pd.DataFrame:
+    return query("""
+        SELECT m.created_at, m.platform, m.lang, m.author_handle, m.text
+        FROM incident_messages im JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
+        WHERE im.incident_id = ? ORDER BY m.created_at LIMIT ?
+    """, [incident_id, limit])
 
 
 def sources() -> pd.DataFrame:

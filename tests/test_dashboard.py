@@ -59,6 +59,23 @@ def test_overview_compares_with_the_previous_period(app, demo_db):
     assert not app.exception and app.metric[0].value != f"{received:,.0f}"
 
 
+def test_incident_page_explains_its_kind(app, demo_db):
+    with duckdb.connect(str(read_copy_path(demo_db)), read_only=True) as reader:
+        # An alert if the demo's last 14 days hold one (they almost always do), else a harmless trend.
+        incident_id, title, kind = reader.execute(
+            "SELECT incident_id, title, kind FROM incidents ORDER BY kind = 'other', detected_at LIMIT 1"
+        ).fetchone()
+    app.switch_page("pages/incidents.py").run()
+    app.selectbox(key="incident_chosen").set_value(incident_id).run()
+    assert not app.exception
+    why = app.dataframe[1].value  # the kind shares and cues
+    assert set(why["kind"]) == {"outage", "scam", "complaint", "praise"}
+    if kind != "other":
+        assert why.loc[why["kind"] == kind, "cues"].iloc[0]
+    assert len(app.dataframe[2].value) >= 1   # lifecycle: at least 'opened'
+    assert len(app.dataframe[3].value) >= 3   # its messages
+
+
 def test_inbox_filters(app):
     app.switch_page("pages/inbox.py").run()
     app.multiselect(key="inbox_kinds").set_value(["dm"]).run()

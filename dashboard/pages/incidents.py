@@ -1,5 +1,7 @@
-"""Incidents raised by the detectors."""
+"""Incidents raised by the detectors: the live list, and one incident with what decided it."""
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
@@ -9,5 +11,26 @@ st.title("Incidents")
 incidents = queries.incidents()
 if incidents.empty:
     st.info("No incidents yet.")
-else:
-    st.dataframe(incidents, hide_index=True, width="stretch")
+    st.stop()
+
+alerts = incidents[(incidents["kind"] != "other") & (incidents["status"] != "resolved")]
+st.caption(f"{len(alerts)} open alerts; harmless trends (kind 'other') are listed but never alerted.")
+st.dataframe(incidents.drop(columns=["incident_id"]), hide_index=True, width="stretch")
+
+labels = {row.incident_id: f"{row.title} ({row.kind}, severity {row.severity}, {row.status})"
+          for row in incidents.itertuples()}
+chosen = st.selectbox("Incident", list(labels), format_func=labels.get, key="incident_chosen")
+detail = queries.incident(chosen)
+left, right = st.columns(2)
+left.metric("Messages", detail["message_count"])
+right.metric("Distinct authors", detail["author_count"])
+st.write("**Terms:** " + ", ".join(detail["terms"]))
+cues = json.loads(detail["cues_json"] or "{}")
+if cues:
+    st.write("**Why this kind** (share of messages with each kind's cues, and the cues found):")
+    st.dataframe([{"kind": kind, "share": share, "cues": ", ".join(cues.get("cues", {}).get(kind, []))}
+                  for kind, share in cues.get("shares", {}).items()], hide_index=True, width="stretch")
+st.write("**Lifecycle**")
+st.dataframe(queries.incident_events(chosen), hide_index=True, width="stretch")
+st.write("**Messages**")
+st.dataframe(queries.incident_samples(chosen), hide_index=True, width="stretch")
