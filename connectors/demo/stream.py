@@ -109,7 +109,7 @@ class DemoStream:
             "code": _variant(rng, rng.choice(words.error_codes)), "feature": rng.choice(words.features),
             "handle": rng.choice(words.scam_handles).format(slug=slug) + rng.choice(["", "", str(rng.randint(1, 99))]),
             "domain": _variant_domain(rng, rng.choice(words.scam_domains).format(slug=slug)),
-            "amount": rng.choice(words.amounts),
+            "amount": _variant(rng, rng.choice(words.amounts)),  # each fee complaint its own sum
             "tag": tag if rng.random() < 0.5 else f"{tag}{rng.randint(24, 26)}",
             # Customers echo each other: an event keeps to two wordings per language.
             "templates": str(rng.randint(0, 1000)),
@@ -272,7 +272,7 @@ class DemoStream:
 
 
 def _variant(rng: random.Random, code: str) -> str:
-    """Another code of the same shape: E-1042 -> E-2317, 503 stays an HTTP 5xx."""
+    """Another code or sum of the same shape: E-1042 -> E-2317, €7.90 -> €3.45; 503 stays an HTTP 5xx."""
     if code.isdigit() and len(code) == 3:
         return rng.choice(["500", "502", "503", "504"])
     return "".join(str(rng.randint(0, 9)) if ch.isdigit() else ch for ch in code)

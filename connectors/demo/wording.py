@@ -36,6 +36,7 @@ class Wording:
     amounts: list[str]
     tags: list[str]                         # with {Brand}
     complaint_texts_en: tuple[str, ...] = ()  # real complaint posts mixed into English complaint spikes
+                                              # (none quoting a sum: they would contradict the event's)
 
     def topic(self, topic: str) -> dict[str, list[str]]:
         return {"outage": self.outage, "scam": self.scam, "complaint": self.complaint,
@@ -61,8 +62,12 @@ def demo_wording() -> Wording:
         follow_up=phrases.FOLLOW_UP, reply=phrases.REPLY, brand_posts=phrases.BRAND_POSTS,
         features=phrases.FEATURES, error_codes=phrases.ERROR_CODES, scam_handles=phrases.SCAM_HANDLES,
         scam_domains=phrases.SCAM_DOMAINS, amounts=phrases.AMOUNTS, tags=phrases.TAGS,
-        complaint_texts_en=tuple(t for intent in COMPLAINT_INTENTS for t in questions[intent]),
+        complaint_texts_en=tuple(t for intent in COMPLAINT_INTENTS for t in questions[intent] if not _has_digit(t)),
     )
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def routine_text(rng: random.Random, wording: Wording, lang: str) -> str:
