@@ -260,8 +260,10 @@ class EmergenceDetector:
                        else self._same_specific_topic(fresh_terms, i.signature))]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
+            # (An incident opened in this very window has no kind yet: its evidence decides.)
             matches = [i for i in self.incidents.values()
-                       if i.status == "open" and i.kind == "scam" and impersonation(i.signature, self.brand)]
+                       if i.status == "open" and (i.kind == "scam" or i.detected_at == window_end)
+                       and impersonation(i.signature, self.brand)]
         if not matches:
             # The same problem told in another language shares no words: a cluster of the same kind as an
             # incident that is live right now, with no evidence against it, continues that incident.
