@@ -99,6 +99,7 @@ class EmergenceDetector:
         self.window = -1
         self.first_window = -1
         self.opened = 0   # incidents ever opened: the tail of their ids, unique and the same on replay
+        self.merged: list[Incident] = []  # folded into another during this window: reported, then dropped
 
     # ---- the stream ---------------------------------------------------------------------------------
     def process_window(self, window_end: float, posts: list[Post]) -> list[Incident]:
@@ -116,7 +117,7 @@ class EmergenceDetector:
         open_incidents = [i for i in self.incidents.values() if i.status == "open"]
         signature_terms = {t for i in open_incidents for t in i.signature}
         for post in posts:
-            terms = terms_of(post.text, post.lang, self.ignore)
+            terms = self._terms_of(post)
             self.recent.append((w, post, terms))
             self._count_post(post, terms, w)
             touched |= terms
@@ -129,11 +130,16 @@ class EmergenceDetector:
         warm = w - self.first_window >= s.warmup_windows
         bursting = self._bursting(sorted(touched), w) if warm else {}
         if bursting:
-            for cluster_terms, cluster_posts in self._clusters(bursting, w):
+            for cluster_terms, cluster_posts in self._clusters(bursting):
                 incident = self._attach(cluster_terms, cluster_posts, w, window_end)
                 if incident is not None:
                     changed[incident.incident_id] = incident
+        for incident in self.merged:  # a duplicate raised earlier: its store must say where it went
+            changed[incident.incident_id] = incident
+        self.merged = []
         for incident in changed.values():
+            if incident.status == "merged":
+                continue
             if incident.status == "resolved":
                 incident.status = "open"
                 incident.events.append(("reopened", window_end, incident.severity))
@@ -206,7 +212,7 @@ class EmergenceDetector:
         return found
 
     # ---- topics and incidents -----------------------------------------------------------------------
-    def _clusters(self, bursting: dict[str, float], w: int) -> list[tuple[list[str], list[Post]]]:
+    def _clusters(self, bursting: dict[str, float]) -> list[tuple[list[str], list[Post]]]:
         s = self.settings
         posts_of: dict[str, list[int]] = {t: [] for t in bursting}
         recent = list(self.recent)
@@ -290,6 +296,7 @@ class EmergenceDetector:
                 other.merged_into = keep.incident_id
                 other.events.append(("merged", window_end, other.severity))
                 del self.incidents[other.incident_id]
+                self.merged.append(other)
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w) or len(matches) > 1 else None

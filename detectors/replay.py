@@ -24,12 +24,10 @@ def windows(posts: Iterable[Post], window_s: int) -> Iterator[tuple[float, list[
 
 
 def replay(detector: EmergenceDetector, posts: Iterable[Post]) -> dict[str, Incident]:
-    """Every incident raised over the stream, by id (merged ones excluded)."""
+    """Every incident raised over the stream, by id. Incidents later merged into another are included
+    (status 'merged'): they were raised, and an alert on them was a duplicate."""
     raised: dict[str, Incident] = {}
     for end, batch in windows(posts, detector.settings.window_s):
         for incident in detector.process_window(end, batch):
-            if incident.status == "merged":
-                raised.pop(incident.incident_id, None)
-            else:
-                raised[incident.incident_id] = incident
+            raised[incident.incident_id] = incident
     return raised

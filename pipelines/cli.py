@@ -100,15 +100,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from pipelines.detection.run import detect
+    from pipelines.detection.run import count_open_alerts, detect
 
     db_path = _environment(args)
     settings = load_settings()
     with connect(db_path) as con:
         prepare_database(con, settings)
         report = detect(con, settings)
-        alerts = con.execute("""SELECT count(*) FROM incidents WHERE status <> 'resolved'
-                                AND kind IN ('outage', 'scam', 'complaint')""").fetchone()[0]
+        alerts = count_open_alerts(con)
         publish_read_copy(con, db_path)
     print(f"detect: {report.windows} windows, {report.messages} messages ({report.late_messages} late), "
           f"{report.opened} incidents opened, {report.updated} updated; {alerts} open alerts")

@@ -1,6 +1,7 @@
 """Pure detector pieces: terms, cues, kinds, statistics, the emergence detector and the scoring protocol."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 
@@ -148,6 +149,23 @@ def test_replaying_a_stream_cut_after_detection_raises_the_same_incident():
     cut = detect([p for p in posts if p.at <= full.detected_at])
     again = cut[full.incident_id]
     assert (again.detected_at, again.alerted_at, again.kind) == (full.detected_at, full.alerted_at, full.kind)
+
+
+def test_a_duplicate_is_merged_and_reported_as_merged():
+    # Two complaint spikes kept apart by different sums, then a third language with no sum continues both:
+    # the younger is folded into the older, and the detector says so (the warehouse stores merged_into).
+    english = burst(OUTAGE_AT, ["why did Voltra charge me a €5 fee on my transfer"], 12, 15, "a")
+    german = [dataclasses.replace(p, lang="de") for p in
+              burst(OUTAGE_AT + 1200, ["Voltra hat mir 7 € Gebühr berechnet, warum?"], 12, 15, "b")]
+    polish = [dataclasses.replace(p, lang="pl") for p in
+              burst(OUTAGE_AT + 2400, ["Dlaczego Voltra pobrała opłatę za przelew? Skandal"], 12, 15, "c")]
+    found = detect(background(3) + english + german + polish)
+    merged = [i for i in found.values() if i.status == "merged"]
+    assert len(merged) == 1
+    keeper = found[merged[0].merged_into]
+    assert keeper.status != "merged" and keeper.kind == "complaint"
+    assert "merged" in [event for event, _, _ in merged[0].events]
+    assert set(merged[0].posts) <= set(keeper.posts)
 
 
 # ---- the scoring protocol ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.detection.run import detect
+from pipelines.detection.run import count_open_alerts, detect
 from pipelines.resources import Warehouse
 
 
@@ -14,8 +14,7 @@ def incidents(warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings()
     with warehouse.connection() as con:
         report = detect(con, settings)
-        open_alerts = con.execute("""SELECT count(*) FROM incidents WHERE status <> 'resolved'
-                                     AND kind IN ('outage', 'scam', 'complaint')""").fetchone()[0]
+        open_alerts = count_open_alerts(con)
     return dg.MaterializeResult(metadata={
         "windows": report.windows, "messages": report.messages, "late_messages": report.late_messages,
         "opened": report.opened, "updated": report.updated, "open_alerts": open_alerts,

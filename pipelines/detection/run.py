@@ -22,7 +22,7 @@ from detectors.text import brand_terms
 from pipelines.config import Settings
 
 STATE_NAME = "emergence"
-STATE_VERSION = 2   # bump when the detector's pickled shape changes: the next run replays from scratch
+STATE_VERSION = 3   # bump when the detector's pickled shape changes: the next run replays from scratch
 # Live messages reach the warehouse a little after they are written: a window is processed once event
 # time is this far past its end, so that they are rarely late.
 ALLOWED_LATENESS_S = 120
@@ -72,7 +72,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime | N
     con.execute("BEGIN TRANSACTION")
     try:
         for incident in changed.values():
-            _store(con, incident, settings)
+            _store(con, incident)
         report.opened = len(changed.keys() - existing)
         report.updated = len(changed) - report.opened
         _save(con, detector, end - step, newest_ingest)
@@ -135,7 +135,13 @@ def _to_posts(table: pa.Table) -> list[Post]:
     return [Post(*row) for row in zip(*cols)]
 
 
-def _store(con, incident: Incident, settings: Settings) -> None:
+def count_open_alerts(con: duckdb.DuckDBPyConnection) -> int:
+    """Alerts (outage, scam, complaint) not yet resolved: what the care team has on its plate."""
+    return con.execute("""SELECT count(*) FROM incidents WHERE status <> 'resolved'
+                          AND kind IN ('outage', 'scam', 'complaint')""").fetchall()[0][0]
+
+
+def _store(con, incident: Incident) -> None:
     """Write one incident, its new messages and its new lifecycle events. A status a person set
     ('acknowledged') stays until the detector resolves the incident."""
     ts = lambda t: datetime.fromtimestamp(t, timezone.utc) if t is not None else None  # noqa: E731
