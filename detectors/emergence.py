@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from detectors.incidents import Incident, Post
 from detectors.kinds import classify, impersonation
 from detectors.stats import poisson_upper_tail, prior_share
-from detectors.text import is_concept, is_evidence, terms_of
+from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
 ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
 ONE_OFF = 1.5     # a decayed history below this: a term seen about once, not worth keeping
@@ -41,6 +41,8 @@ class DetectorSettings:
     warmup_windows: int = 288          # learn for a day of event time before raising anything
     min_authors: int = 5
     min_authors_evidence: int = 3      # a code, domain, handle or hashtag: 3 authors are already telling
+    min_authors_distinctive: int = 2   # two customers quoting the same never-seen handle, domain or
+                                       # letter-digit code (text.is_distinctive), if the test agrees
     max_p: float = 1e-7
     min_lift: float = 4.0
     link_share: float = 0.5            # terms sharing this share of the smaller one's messages cluster
@@ -195,14 +197,14 @@ class EmergenceDetector:
         found: dict[str, float] = {}
         for term in candidates:
             stats = self.terms[term]
-            if stats.in_horizon < s.min_authors_evidence:  # cheap first test: most terms stop here
+            if stats.in_horizon < s.min_authors_distinctive:  # cheap first test: most terms stop here
                 continue
             baseline = self._baseline(stats, w)               # also ages the horizon: in_horizon is exact now
             long_k = stats.in_horizon
-            needed = s.min_authors_evidence if is_evidence(term) else s.min_authors
+            needed = self._authors_needed((term,))
             if long_k < needed:
                 continue
-            share = (baseline + s.prior_weight * stats.prior) / (total_base + s.prior_weight)
+            share = self._normal_share(stats, baseline, total_base)
             for k, n in ((stats.count(w - s.short_windows), short_total), (long_k, long_total)):
                 expected = share * n
                 if k >= needed and k >= s.min_lift * expected:
@@ -210,6 +212,25 @@ class EmergenceDetector:
                     if p < s.max_p:
                         found[term] = min(p, found.get(term, 1.0))
         return found
+
+    def _normal_share(self, stats: TermStats, baseline: float, total_base: float) -> float:
+        """The share of active authors expected to use the term: its history, with its prior."""
+        return (baseline + self.settings.prior_weight * stats.prior) / (total_base + self.settings.prior_weight)
+
+    def _beyond_normal(self, terms: Iterable[str], authors: int, w: int) -> bool:
+        """`authors` new voices are at least min_lift times what is normal over the long horizon for one of
+        the terms. Opening an incident asks this of its fresh posts alone: when a complaint about a bill
+        makes 'bill' burst, the everyday 'can I change my billing date' posts that also carry it, left over
+        once the complaint's own posts are in its incident, are no new problem."""
+        total = self.terms[ALL]
+        total_base = self._baseline(total, w)
+        for term in terms:
+            stats = self.terms.get(term)
+            if stats is not None:
+                expected = self._normal_share(stats, self._baseline(stats, w), total_base) * total.in_horizon
+                if authors >= self.settings.min_lift * expected:
+                    return True
+        return False
 
     # ---- topics and incidents -----------------------------------------------------------------------
     def _clusters(self, bursting: dict[str, float]) -> list[tuple[list[str], list[Post]]]:
@@ -228,9 +249,14 @@ class EmergenceDetector:
                 t = parent[t]
             return t
 
+        # Terms cluster when they share messages and tell the same kind of problem: 'bolletta' (bill) in
+        # a fee complaint and in a phishing SMS about bills must not glue the two waves together.
+        kind_of = {t: classify([recent[i][1].text for i in posts_of[t]], [t], self.brand).kind for t in ordered}
         for i, a in enumerate(ordered):
             set_a = set(posts_of[a])
             for b in ordered[i + 1:]:
+                if kind_of[a] != kind_of[b] and "other" not in (kind_of[a], kind_of[b]):
+                    continue
                 shared = len(set_a.intersection(posts_of[b]))
                 if shared >= s.link_share * min(len(set_a), len(posts_of[b])):
                     parent[find(b)] = find(a)
@@ -239,12 +265,14 @@ class EmergenceDetector:
             groups.setdefault(find(t), []).append(t)
         clusters = []
         for terms in groups.values():
+            if all(map(is_concept, terms)):
+                continue  # '~complaint' alone is a kind with no topic: angry emoji from unrelated customers
             # Every bursting term has min_lift x its expected authors, so most posts carrying it are
             # part of the burst rather than routine traffic.
-            indices = sorted({i for t in terms for i in posts_of[t]})
+            indices = sorted({i for t in terms for i in posts_of[t]
+                              if not self._scam_into_other(recent[i][2], terms)})
             posts = [recent[i][1] for i in indices]
-            needed = s.min_authors_evidence if any(is_evidence(t) for t in terms) else s.min_authors
-            if len({p.author for p in posts}) >= needed:
+            if len({p.author for p in posts}) >= self._authors_needed(terms):
                 clusters.append((terms, posts))
         return clusters
 
@@ -255,7 +283,9 @@ class EmergenceDetector:
         an earlier incident's posts, which must not glue a new problem (another error code, another fake
         account) onto the old one."""
         assigned = {key for i in self.incidents.values() if i.status == "open" for key in i.posts}
-        fresh = [p for p in posts if p.key not in assigned]
+        telling = {t for t in terms if not is_concept(t)
+                   and (is_evidence(t) or self._share(t) < self.settings.specific_share)}
+        fresh = [p for p in posts if p.key not in assigned and self._carries_topic(self._terms_of(p), terms, telling)]
         fresh_terms = sorted({t for p in fresh for t in self._terms_of(p)} & set(terms))
         if not fresh:
             return None
@@ -279,10 +309,11 @@ class EmergenceDetector:
                        if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
                        and not conflicting(fresh_terms, i.signature)]
         if not matches:
-            needed = self.settings.min_authors_evidence if any(map(is_evidence, fresh_terms)) else self.settings.min_authors
-            if len({p.author for p in fresh}) < needed:
+            authors = len({p.author for p in fresh})
+            if authors < self._authors_needed(fresh_terms) or not self._beyond_normal(fresh_terms, authors, w):
                 return None
             incident = Incident(f"{int(window_end)}-{self.opened}", window_end, (fresh_terms or terms)[:12])
+            incident.kind = kind  # provisional until reassessed: lets another cluster of this window join it
             self.opened += 1
             self.incidents[incident.incident_id] = incident
             incident.add(fresh, w)
@@ -301,6 +332,23 @@ class EmergenceDetector:
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w) or len(matches) > 1 else None
 
+    def _authors_needed(self, terms: Iterable[str]) -> int:
+        """Distinct authors a topic needs: fewer the more specific its strongest evidence."""
+        s = self.settings
+        needed = s.min_authors
+        for t in terms:
+            if is_distinctive(t):
+                return s.min_authors_distinctive
+            if is_evidence(t):
+                needed = s.min_authors_evidence
+        return needed
+
+    def _carries_topic(self, post_terms: frozenset[str], terms: list[str], telling: set[str]) -> bool:
+        """A post belongs to a bursting cluster if it has one of its telling terms (evidence, or a word used
+        by under 2% of authors) or two of its terms. A common word that bursts ('bill', during a complaint
+        about a bill) also sits in everyday posts ('can I change my billing date') that are no part of it."""
+        return not telling.isdisjoint(post_terms) or len(post_terms.intersection(terms)) >= 2
+
     def _terms_of(self, post: Post) -> frozenset[str]:
         return terms_of(post.text, post.lang, self.ignore)
 
@@ -311,7 +359,8 @@ class EmergenceDetector:
         shared = {t for t in set(terms).intersection(signature) if not is_concept(t)}
         if any(is_evidence(t) for t in shared):
             return True
-        return len(shared) >= self.settings.join_shared_terms and not conflicting(terms, signature)
+        return (len(shared) >= self.settings.join_shared_terms and not conflicting(terms, signature)
+                and not self._scam_into_other(terms, signature))
 
     def _same_specific_topic(self, terms: Iterable[str], signature: list[str]) -> bool:
         """Shared evidence, or enough shared terms that are all specific (each used by under 2% of
@@ -322,7 +371,14 @@ class EmergenceDetector:
         if any(is_evidence(t) for t in shared):
             return True
         specific = [t for t in shared if self._share(t) < self.settings.specific_share]
-        return len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
+        return (len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
+                and not self._scam_into_other(terms, signature))
+
+    def _scam_into_other(self, terms: Iterable[str], signature: list[str]) -> bool:
+        """A message naming a fake account or a look-alike link belongs to a scam, not to an incident with
+        no such evidence however many words they share: 'unpaid bill' is a complaint and a phishing SMS."""
+        terms = [t for t in terms if t[0] == "@" or t.startswith("domain:")]
+        return bool(terms) and impersonation(terms, self.brand) and not impersonation(signature, self.brand)
 
     def _share(self, term: str) -> float:
         """The term's share of authors: its history, and the current horizon, with the prior."""

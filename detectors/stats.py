@@ -6,12 +6,15 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from detectors.text import is_evidence
+from detectors.text import is_distinctive, is_evidence
 
 # Share of posts containing a term, before Earshot has seen any history for it. Derived from the term's
 # frequency in general language (wordfreq, Zipf scale: 3 = once per million words) for posts of ~12
 # words; clipped so no term is "impossible" and no common word is "always expected".
 MIN_PRIOR, MAX_PRIOR = 2e-4, 0.2
+# A specific handle, domain, letter-digit code or sum with cents (text.is_distinctive) is far rarer than
+# any word: about one post in a million quotes one of them by chance before it has a history.
+DISTINCTIVE_PRIOR = 1e-6
 WORDS_PER_POST = 12
 WORDFREQ_LANGS = frozenset({"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he",
                             "hi", "hu", "id", "is", "it", "ja", "ko", "lt", "lv", "mk", "ms", "nb", "nl", "pl",
@@ -20,6 +23,8 @@ WORDFREQ_LANGS = frozenset({"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en"
 
 @lru_cache(maxsize=300_000)
 def prior_share(term: str, lang: str | None) -> float:
+    if is_distinctive(term):
+        return DISTINCTIVE_PRIOR
     if is_evidence(term) or lang not in WORDFREQ_LANGS:
         return MIN_PRIOR
     zipf = zipf_frequency(term, lang)

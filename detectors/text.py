@@ -49,6 +49,20 @@ def is_evidence(term: str) -> bool:
     return _EVIDENCE.search(term) is not None
 
 
+_LETTER_AND_DIGIT = re.compile(r"^(?=.*[^\W\d_])(?=.*\d)")
+
+
+def is_distinctive(term: str) -> bool:
+    """Evidence so specific that two unrelated customers are very unlikely to quote it by chance: a handle,
+    a domain, a code mixing letters and digits ('e-1042', 'auth_09'), a sum with cents ('amount:7.9').
+    Bare numbers ('503', '100'), round sums ('amount:20') and hashtags (shared by design) are not."""
+    if term[0] == "@" or term.startswith("domain:"):
+        return True
+    if term.startswith("amount:"):
+        return "." in term
+    return term[0] != "#" and _LETTER_AND_DIGIT.match(term) is not None
+
+
 def terms_of(text: str, lang: str | None, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     """Terms of one post; `ignore` holds the brand's own name, handles and domain (present everywhere)."""
     return _terms(text, lang or "xx", ignore)

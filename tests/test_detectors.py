@@ -7,14 +7,14 @@ import random
 
 import pytest
 
-from detectors.cues import cues_in
+from detectors.cues import cues_in, post_cues
 from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.evaluation import LabelledEvent, score
 from detectors.incidents import Incident, Post
 from detectors.kinds import classify
 from detectors.replay import replay
 from detectors.stats import poisson_upper_tail, prior_share
-from detectors.text import brand_terms, terms_of
+from detectors.text import brand_terms, is_distinctive, terms_of
 
 IGNORE = brand_terms("Voltra", ["voltra.bsky.social"])
 
@@ -78,7 +78,15 @@ def test_poisson_tail():
 
 def test_rare_words_have_smaller_priors_than_common_ones():
     assert prior_share("the", "en") > prior_share("card", "en") > prior_share("overdraft", "en")
-    assert prior_share("overdraft", "en") == prior_share("e-1042", "en")  # both at the floor: rare
+    assert prior_share("overdraft", "en") == prior_share("503", "en")  # both at the floor: rare
+    # A specific code, handle, domain or sum with cents is far rarer than any word.
+    assert prior_share("e-1042", "en") < prior_share("503", "en")
+    assert prior_share("@voltra_help", "en") == prior_share("amount:7.9", "en") < prior_share("amount:20", "en")
+
+
+def test_distinctive_evidence_is_specific_strings_only():
+    assert all(map(is_distinctive, ["@voltra_help", "domain:voltra-verify.com", "e-1042", "auth_09", "amount:7.9"]))
+    assert not any(map(is_distinctive, ["503", "100", "amount:20", "#voltragiveaway", "card"]))
 
 
 # ---- the emergence detector on a synthetic stream -------------------------------------------------------
@@ -141,6 +149,39 @@ def test_a_campaign_is_a_trend_not_an_alert():
 def test_nothing_is_raised_on_routine_traffic_or_during_warm_up():
     early_burst = burst(START + 3600, OUTAGE, 20, 40, "e")  # inside the first day: still learning
     assert detect(background(4) + early_burst) == {}
+
+
+def test_two_customers_quoting_the_same_fake_account_raise_a_scam_at_the_second():
+    scam = ["@voltra_help_desk asked me for my card PIN, is this you?",
+            "got a DM from @voltra_help_desk saying they are Voltra support, they want my one-time code"]
+    found = [i for i in detect(background(3) + burst(OUTAGE_AT, scam, 2, 20, "s")).values()
+             if i.kind in ("outage", "scam", "complaint")]
+    assert [(i.kind, len(i.posts)) for i in found] == [("scam", 2)]
+    assert OUTAGE_AT + 600 <= found[0].detected_at <= OUTAGE_AT + 900  # the window of the second message
+
+
+@pytest.mark.parametrize("texts", [
+    ["why did Voltra charge me a €20 fee??", "Voltra took €20 from me for nothing"],          # a round sum
+    ["Voltra app error 503 again", "503 on Voltra login"],                                      # a bare number
+])
+def test_two_customers_with_common_evidence_are_not_yet_a_topic(texts):
+    assert detect(background(3) + burst(OUTAGE_AT, texts, 2, 20, "t")) == {}
+
+
+def test_a_word_burst_leaves_everyday_posts_that_share_it_alone():
+    # A fee complaint makes 'bill' burst; the everyday billing questions around it are not part of it.
+    everyday = [dataclasses.replace(p, text="can I change my billing date") for p in background(3, seed=2)[::12]]
+    complaint = burst(OUTAGE_AT, ["my Voltra bill has a new €4.37 charge, what is this?"], 60, 60, "c")
+    found = list(detect(background(3) + everyday + complaint).values())
+    assert len(found) == 1 and found[0].kind == "complaint" and "amount:4.37" in found[0].signature
+    assert len(found[0].posts) == 60 and all(key[1].startswith("c") for key in found[0].posts)
+
+
+def test_angry_emoji_alone_are_no_topic():
+    calm = [t for t in ROUTINE if not post_cues(t)]
+    quiet = [dataclasses.replace(p, text=calm[i % len(calm)]) for i, p in enumerate(background(3))]
+    angry = [dataclasses.replace(p, text=p.text + " 😡") for p in burst(OUTAGE_AT, calm, 12, 20, "a")]
+    assert detect(quiet + angry) == {}
 
 
 def test_replaying_a_stream_cut_after_detection_raises_the_same_incident():

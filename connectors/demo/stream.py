@@ -9,8 +9,9 @@ the same messages. What it models:
 - brand replies in the customer's language after realistic delays: minutes by day, the next morning at
   night, slower when the hour is busier than usual, and some never answered;
 - from time to time an event: an outage, a scam wave, a complaint spike (alertable), or a harmless
-  marketing campaign or a single customer spamming. Event messages carry their label in
-  `demo_event`/`demo_event_kind` (extra fields), which the detector evaluation uses as ground truth.
+  marketing campaign or a single customer spamming; sudden or slowly ramping up. Event messages carry
+  their label in `demo_event`/`demo_event_kind`/`demo_event_shape` (extra fields), which the detector
+  evaluation uses as ground truth.
 """
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ RHYTHM = [0.12, 0.08, 0.06, 0.05, 0.05, 0.08, 0.2, 0.45, 0.75, 0.9, 0.95, 1.0,
 WEEKEND = 0.65
 EVENT_KINDS = {"outage": 0.27, "scam": 0.23, "complaint": 0.23, "campaign": 0.17, "spammer": 0.10}
 ALERTABLE = frozenset({"outage", "scam", "complaint"})
+# Share of events that creep in slowly rather than arrive at once. Outages mostly break at once (a
+# degradation is the exception); a scam wave is an SMS blast or one fake account working slowly through
+# customers; a complaint spike follows a fee landing on every account at once, or a slow trickle as
+# customers notice it. The slow ramps are the hard cases for early detection.
+SLOW_RAMP_SHARE = {"outage": 0.15, "scam": 0.4, "complaint": 0.5}
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class DemoEvent:
     ramp: float                # share of the duration spent ramping up (slow ramps are harder to catch)
     langs: tuple[str, ...]
     facts: dict[str, str] = field(hash=False, compare=False)
+    shape: str = "sudden"      # or "slow ramp": a trickle of a few messages an hour for the first hours
 
     @property
     def end(self) -> datetime:
@@ -85,15 +92,14 @@ class DemoStream:
     def events_on(self, day: date) -> list[DemoEvent]:
         rng = random.Random(f"{self.seed}:events:{day.isoformat()}")
         count = _poisson(rng, self.events_per_day)
+        planned = sorted((rng.uniform(7, 21), pick(rng, dict(self.event_kinds))) for _ in range(count))
         events = []
-        for n in range(count):
-            kind = pick(rng, dict(self.event_kinds))
-            local_hour = rng.uniform(7, 21)
+        for n, (local_hour, kind) in enumerate(planned):  # in start order, so every overlap is seen
             start = (datetime.combine(day, datetime.min.time(), timezone.utc)
                      + timedelta(hours=local_hour - self.utc_offset_hours))
             start = start.replace(microsecond=0)
             for earlier in events:  # two outages at once would be one outage to anyone: start after it
-                if earlier.kind == kind and earlier.start <= start < earlier.end + timedelta(hours=2):
+                if earlier.kind == kind and start < earlier.end + timedelta(hours=2):
                     start = earlier.end + timedelta(hours=2)
             events.append(self._event(rng, f"{day.isoformat()}-{n}", kind, start))
         return events
@@ -114,17 +120,21 @@ class DemoStream:
             # Customers echo each other: an event keeps to two wordings per language.
             "templates": str(rng.randint(0, 1000)),
         }
+        shape = "slow ramp" if rng.random() < SLOW_RAMP_SHARE.get(kind, 0.0) else "sudden"
         hours, size, ramp = {
-            "outage": (rng.uniform(1, 3), rng.randint(25, 150), rng.uniform(0.05, 0.15)),
-            "scam": (rng.uniform(3, 10), rng.randint(20, 70), rng.uniform(0.2, 0.4)),
-            "complaint": (rng.uniform(4, 12), rng.randint(25, 90), rng.uniform(0.3, 0.6)),
-            "campaign": (rng.uniform(2, 6), rng.randint(60, 200), rng.uniform(0.05, 0.2)),
-            "spammer": (rng.uniform(0.5, 2), rng.randint(12, 25), 0.05),
-        }[kind]
+            ("outage", "sudden"): (rng.uniform(1, 3), rng.randint(25, 150), rng.uniform(0.05, 0.15)),
+            ("outage", "slow ramp"): (rng.uniform(3, 6), rng.randint(30, 100), rng.uniform(0.3, 0.5)),
+            ("scam", "sudden"): (rng.uniform(1, 4), rng.randint(20, 70), rng.uniform(0.05, 0.15)),
+            ("scam", "slow ramp"): (rng.uniform(3, 10), rng.randint(20, 70), rng.uniform(0.2, 0.4)),
+            ("complaint", "sudden"): (rng.uniform(2, 6), rng.randint(25, 90), rng.uniform(0.05, 0.2)),
+            ("complaint", "slow ramp"): (rng.uniform(4, 12), rng.randint(25, 90), rng.uniform(0.3, 0.6)),
+            ("campaign", "sudden"): (rng.uniform(2, 6), rng.randint(60, 200), rng.uniform(0.05, 0.2)),
+            ("spammer", "sudden"): (rng.uniform(0.5, 2), rng.randint(12, 25), 0.05),
+        }[kind, shape]
         n_langs = 1 if kind == "spammer" else rng.choice([1, 1, 2, 3])
         langs = tuple(sorted(set(rng.choices(list(self.wording.langs), weights=list(self.wording.langs.values()),
                                              k=n_langs))))
-        return DemoEvent(event_id, kind, start, timedelta(hours=hours), size, ramp, langs, facts)
+        return DemoEvent(event_id, kind, start, timedelta(hours=hours), size, ramp, langs, facts, shape)
 
     def events_between(self, start: datetime, end: datetime) -> list[DemoEvent]:
         day = (start - timedelta(days=1)).date()
@@ -210,7 +220,8 @@ class DemoStream:
         else:
             author = f"c{int(20_000 * rng.random() ** 2)}"  # regulars write more often
         mid = f"m{index}-{n}"
-        extra = {"demo_event": event.event_id, "demo_event_kind": event.kind} if event else None
+        extra = ({"demo_event": event.event_id, "demo_event_kind": event.kind, "demo_event_shape": event.shape}
+                 if event else None)
         record = self._record(mid, kind, "inbound", at, text, lang, author=author, extra=extra)
         if kind == "comment":
             record["in_reply_to_id"] = self.latest_post_id(at)
