@@ -9,8 +9,8 @@ For every window (5 minutes of event time) the detector
    never raises its own baseline), scaled by how many authors are active now (which absorbs the daily
    and weekly rhythm). Before there is history, a term's share comes from how common the word is in its
    language (wordfreq): rare terms need few authors, common ones a real jump. A term bursts when the
-   Poisson tail is below `max_p`, it has `min_authors` distinct authors and `min_lift` times the
-   expectation;
+   Poisson tail is below `max_p`, it has `min_authors` distinct authors (fewer for evidence, and two for
+   a distinctive string such as a fake handle: text.is_distinctive) and `min_lift` times the expectation;
 3. clusters bursting terms that share messages (so "error", "503" and a Czech "chyba" with the same code
    become one topic), attaches clusters and matching new messages to open incidents, opens new ones,
    resolves quiet ones and reopens returning ones.
