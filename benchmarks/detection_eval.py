@@ -14,7 +14,6 @@ import argparse
 import dataclasses
 import platform
 import statistics
-import time
 from datetime import date, datetime, timedelta, timezone
 
 from benchmarks.detection.heldout_wording import heldout_wording
@@ -64,25 +63,24 @@ def shapes(records: list[dict]) -> dict[str, str]:
     return {r["demo_event"]: r["demo_event_shape"] for r in records if r.get("demo_event")}
 
 
-def evaluate(name: str, seed: int, settings: DetectorSettings) -> tuple[Score, int, float]:
+def evaluate(name: str, seed: int, settings: DetectorSettings) -> tuple[Score, list[tuple[str, str, float]], int]:
+    """The score of one stream, each matched event's (kind, shape, delay in minutes), and the posts replayed."""
     source, records = stream(name, seed)
     posts = posts_of(records)
     detector = EmergenceDetector(settings, brand=source.brand, ignore=brand_terms(source.brand))
-    started = time.perf_counter()
     incidents = replay(detector, posts)
-    seconds = time.perf_counter() - started
     warm_until = posts[0].at + settings.warmup_windows * settings.window_s
     labels, events = labelled(records, warm_until)
     result = score(list(incidents.values()), labels, events, DAYS - 1)
     shape_of = shapes(records)
-    result.delay_of = {(events[e].kind, shape_of[e], f"{seed}:{e}"): m for e, m in result.delay_of.items()}
-    return result, len(posts), seconds
+    delays = [(events[e].kind, shape_of[e], m) for e, m in zip(result.delayed_events, result.delays_min)]
+    return result, delays, len(posts)
 
 
-def delay_breakdown(delays: dict[tuple[str, str, str], float]) -> str:
+def delay_breakdown(delays: list[tuple[str, str, float]]) -> str:
     """Median delay (minutes) of the matched events per kind and per shape: where the overall median comes from."""
     groups: dict[str, list[float]] = {}
-    for (kind, shape, _), minutes in delays.items():
+    for kind, shape, minutes in delays:
         for key in (kind, shape):
             groups.setdefault(key, []).append(minutes)
     return ", ".join(f"{key} {statistics.median(v):.1f} min (n={len(v)})" for key, v in sorted(groups.items()))
@@ -124,18 +122,18 @@ def main() -> None:
     print("|---|---|" + "---|" * len(columns))
     breakdowns = []
     for name in ("demo", "heldout"):
-        total = Score(days=0)
+        total, delays = Score(days=0), []
         for seed in seeds:
-            result, n, _ = evaluate(name, seed, settings)
+            result, seed_delays, n = evaluate(name, seed, settings)
+            delays += seed_delays
             print(f"| {name} seed {seed} | {n:,} | " + " | ".join(str(result.row()[c]) for c in columns) + " |")
             if result.missed:
                 print(f"|   missed: {', '.join(result.missed)} |")
             for f in dataclasses.fields(Score):
                 value = getattr(result, f.name)
-                setattr(total, f.name, getattr(total, f.name) | value if f.name == "delay_of"
-                        else getattr(total, f.name) + value)
+                setattr(total, f.name, getattr(total, f.name) + value)
         print(f"| **{name}, all** | | " + " | ".join(str(total.row()[c]) for c in columns) + " |")
-        breakdowns.append(f"median delay, {name}: {delay_breakdown(total.delay_of)}")
+        breakdowns.append(f"median delay, {name}: {delay_breakdown(delays)}")
     print("\n" + "\n".join(breakdowns))
     if args.replay_check:
         for name in ("demo", "heldout"):

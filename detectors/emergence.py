@@ -285,10 +285,15 @@ class EmergenceDetector:
         assigned = {key for i in self.incidents.values() if i.status == "open" for key in i.posts}
         telling = {t for t in terms if not is_concept(t)
                    and (is_evidence(t) or self._share(t) < self.settings.specific_share)}
-        fresh = [p for p in posts if p.key not in assigned and self._carries_topic(self._terms_of(p), terms, telling)]
-        fresh_terms = sorted({t for p in fresh for t in self._terms_of(p)} & set(terms))
+        fresh, fresh_terms_all = [], set()
+        for p in posts:
+            post_terms = self._terms_of(p)
+            if p.key not in assigned and self._carries_topic(post_terms, terms, telling):
+                fresh.append(p)
+                fresh_terms_all |= post_terms
         if not fresh:
             return None
+        fresh_terms = sorted(fresh_terms_all.intersection(terms))
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
                    if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature))
@@ -296,7 +301,7 @@ class EmergenceDetector:
                        else self._same_specific_topic(fresh_terms, i.signature))]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
-            # (An incident opened in this very window has no kind yet: its evidence decides.)
+            # (The kind of an incident opened in this very window is only provisional: its evidence decides.)
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and (i.kind == "scam" or i.detected_at == window_end)
                        and impersonation(i.signature, self.brand)]

@@ -39,7 +39,7 @@ class Score:
     false_alarms: int = 0
     delays_min: list[float] = field(default_factory=list)
     delays_msgs: list[int] = field(default_factory=list)
-    delay_of: dict[str, float] = field(default_factory=dict)   # event id -> minutes, for breakdowns
+    delayed_events: list[str] = field(default_factory=list)   # the event of each delay, for breakdowns
     days: float = 1.0
     missed: list[str] = field(default_factory=list)
 
@@ -98,7 +98,7 @@ def score(incidents: list[Incident], labels: dict[tuple[str, str], str], events:
         first_alert[event_id] = incident
         at = alert_time(incident)
         result.delays_min.append((at - min(event.message_times)) / 60)
-        result.delay_of[event_id] = result.delays_min[-1]
+        result.delayed_events.append(event_id)
         result.delays_msgs.append(sum(t <= at for t in event.message_times))
     result.matched_events = len(first_alert)
     result.missed = sorted(e for e, ev in events.items() if ev.alertable and e not in first_alert)

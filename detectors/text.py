@@ -38,6 +38,7 @@ MIN_CODE_CHARS = 3  # '503', 'e12'; drops '2', '15' (counts, days, amounts witho
 
 
 _EVIDENCE = re.compile(r"^[@#]|^domain:|\d")
+_LETTER_AND_DIGIT = re.compile(r"^(?=.*[^\W\d_])(?=.*\d)")
 
 
 def is_concept(term: str) -> bool:
@@ -47,9 +48,6 @@ def is_concept(term: str) -> bool:
 def is_evidence(term: str) -> bool:
     """Codes, sums, domains, handles and hashtags: one of them shared is enough to call posts one topic."""
     return _EVIDENCE.search(term) is not None
-
-
-_LETTER_AND_DIGIT = re.compile(r"^(?=.*[^\W\d_])(?=.*\d)")
 
 
 def is_distinctive(term: str) -> bool:

@@ -11,7 +11,7 @@ from detectors.cues import cues_in, post_cues
 from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.evaluation import LabelledEvent, score
 from detectors.incidents import Incident, Post
-from detectors.kinds import classify
+from detectors.kinds import ALERT_KINDS, classify
 from detectors.replay import replay
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import brand_terms, is_distinctive, terms_of
@@ -125,7 +125,7 @@ OUTAGE = ["Voltra app says error 503 when I log in", "cannot log in to Voltra, e
 
 def test_an_outage_is_raised_early_with_its_posts():
     posts = background(3) + burst(OUTAGE_AT, OUTAGE, 20, 40, "o")
-    incidents = [i for i in detect(posts).values() if i.kind in ("outage", "scam", "complaint")]
+    incidents = [i for i in detect(posts).values() if i.kind in ALERT_KINDS]
     assert len(incidents) == 1
     outage = incidents[0]
     assert outage.kind == "outage" and "503" in outage.signature
@@ -155,7 +155,7 @@ def test_two_customers_quoting_the_same_fake_account_raise_a_scam_at_the_second(
     scam = ["@voltra_help_desk asked me for my card PIN, is this you?",
             "got a DM from @voltra_help_desk saying they are Voltra support, they want my one-time code"]
     found = [i for i in detect(background(3) + burst(OUTAGE_AT, scam, 2, 20, "s")).values()
-             if i.kind in ("outage", "scam", "complaint")]
+             if i.kind in ALERT_KINDS]
     assert [(i.kind, len(i.posts)) for i in found] == [("scam", 2)]
     assert OUTAGE_AT + 600 <= found[0].detected_at <= OUTAGE_AT + 900  # the window of the second message
 

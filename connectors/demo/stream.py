@@ -31,7 +31,6 @@ RHYTHM = [0.12, 0.08, 0.06, 0.05, 0.05, 0.08, 0.2, 0.45, 0.75, 0.9, 0.95, 1.0,
           1.0, 0.95, 0.9, 0.9, 0.9, 0.95, 1.0, 0.95, 0.8, 0.6, 0.4, 0.22]
 WEEKEND = 0.65
 EVENT_KINDS = {"outage": 0.27, "scam": 0.23, "complaint": 0.23, "campaign": 0.17, "spammer": 0.10}
-ALERTABLE = frozenset({"outage", "scam", "complaint"})
 # Share of events that creep in slowly rather than arrive at once. Outages mostly break at once (a
 # degradation is the exception); a scam wave is an SMS blast or one fake account working slowly through
 # customers; a complaint spike follows a fee landing on every account at once, or a slow trickle as

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.incidents import Incident, Post
+from detectors.kinds import ALERT_KINDS
 from detectors.text import brand_terms
 from pipelines.config import Settings
 
@@ -137,8 +138,8 @@ def _to_posts(table: pa.Table) -> list[Post]:
 
 def count_open_alerts(con: duckdb.DuckDBPyConnection) -> int:
     """Alerts (outage, scam, complaint) not yet resolved: what the care team has on its plate."""
-    return con.execute("""SELECT count(*) FROM incidents WHERE status <> 'resolved'
-                          AND kind IN ('outage', 'scam', 'complaint')""").fetchall()[0][0]
+    return con.execute("SELECT count(*) FROM incidents WHERE status <> 'resolved' AND list_contains(?, kind)",
+                       [list(ALERT_KINDS)]).fetchall()[0][0]
 
 
 def _store(con, incident: Incident) -> None:
