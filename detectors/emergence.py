@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from detectors.incidents import Incident, Post
-from detectors.kinds import classify, impersonation
+from detectors.kinds import ALERT_KINDS, classify, impersonation
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
@@ -136,16 +136,24 @@ class EmergenceDetector:
                 incident = self._attach(cluster_terms, cluster_posts, w, window_end)
                 if incident is not None:
                     changed[incident.incident_id] = incident
-        for incident in self.merged:  # a duplicate raised earlier: its store must say where it went
-            changed[incident.incident_id] = incident
-        self.merged = []
-        for incident in changed.values():
+        for incident in list(changed.values()):
             if incident.status == "merged":
                 continue
             if incident.status == "resolved":
                 incident.status = "open"
                 incident.events.append(("reopened", window_end, incident.severity))
-            incident.reassess(self.brand, window_end)
+            kind = incident.decide(self.brand)
+            twin = self._alerted_twin(incident, kind, w) if incident.alerted_at is None else None
+            if twin is not None:
+                self._fold(incident, twin, w, window_end)
+                changed[twin.incident_id] = twin
+                twin.decide(self.brand)
+                twin.record(window_end)
+            else:
+                incident.record(window_end)
+        for incident in self.merged:  # a duplicate raised earlier: its store must say where it went
+            changed[incident.incident_id] = incident
+        self.merged = []
         changed.update(self._resolve_quiet(w, window_end))
         if w % s.sweep_every_windows == 0:
             self._sweep(w)
@@ -318,24 +326,44 @@ class EmergenceDetector:
             if authors < self._authors_needed(fresh_terms) or not self._beyond_normal(fresh_terms, authors, w):
                 return None
             incident = Incident(f"{int(window_end)}-{self.opened}", window_end, (fresh_terms or terms)[:12])
-            incident.kind = kind  # provisional until reassessed: lets another cluster of this window join it
+            incident.kind = kind  # provisional until decided: lets another cluster of this window join it
             self.opened += 1
             self.incidents[incident.incident_id] = incident
             incident.add(fresh, w)
             return incident
-        keep = min(matches, key=lambda i: (i.detected_at, i.incident_id))
-        for other in matches:
-            if other is not keep:  # one real-world problem raised twice: fold the younger in
-                keep.add(list(other.posts.values()), w)
-                keep.signature += [t for t in other.signature if t not in keep.signature]
-                other.status = "merged"
-                other.merged_into = keep.incident_id
-                other.events.append(("merged", window_end, other.severity))
-                del self.incidents[other.incident_id]
-                self.merged.append(other)
+        # A live incident takes the cluster; only when none matches does a resolved one reopen. Of several
+        # live ones, the oldest is kept and the others, one real-world problem raised twice, fold into it.
+        live = [i for i in matches if i.status == "open"]
+        keep = min(live or matches, key=lambda i: (i.detected_at, i.incident_id))
+        for other in live:
+            if other is not keep and not conflicting(other.signature, keep.signature):
+                self._fold(other, keep, w, window_end)
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w) or len(matches) > 1 else None
+
+    def _fold(self, younger: Incident, keep: Incident, w: int, window_end: float) -> None:
+        """One real-world problem raised twice: the younger incident's posts and terms go to `keep`."""
+        keep.add(list(younger.posts.values()), w)
+        keep.signature += [t for t in younger.signature if t not in keep.signature]
+        younger.status = "merged"
+        younger.merged_into = keep.incident_id
+        younger.events.append(("merged", window_end, younger.severity))
+        del self.incidents[younger.incident_id]
+        self.merged.append(younger)
+
+    def _alerted_twin(self, incident: Incident, kind: str, w: int) -> Incident | None:
+        """An incident about to alert for the first time (a trend whose messages now read as a scam, say)
+        duplicates an open incident of that kind that already alerted, was active within the hour and
+        whose evidence does not contradict it: the rule that joins a new same-kind cluster to a live
+        incident (see _attach), applied when the kind becomes clear rather than when the cluster opens."""
+        if kind not in ALERT_KINDS:
+            return None
+        recent = w - self.settings.same_kind_within_windows
+        twins = [i for i in self.incidents.values()
+                 if i is not incident and i.status == "open" and i.alerted_at is not None and i.kind == kind
+                 and i.last_window >= recent and not conflicting(incident.signature, i.signature)]
+        return min(twins, key=lambda i: (i.detected_at, i.incident_id)) if twins else None
 
     def _authors_needed(self, terms: Iterable[str]) -> int:
         """Distinct authors a topic needs: fewer the more specific its strongest evidence."""

@@ -73,8 +73,8 @@ def score(incidents: list[Incident], labels: dict[tuple[str, str], str], events:
     result = Score(events=sum(e.alertable for e in events.values()), days=days)
     first_alert: dict[str, Incident] = {}
     for incident in sorted(incidents, key=lambda i: (alert_time(i) or 0, i.incident_id)):
-        if incident.kind not in ALERT_KINDS:
-            continue
+        if incident.kind not in ALERT_KINDS or incident.alerted_at is None:
+            continue  # never alerted (a trend, or folded into an incident that had alerted already)
         owners = Counter(labels.get(key) for key in incident.posts)
         event_id, count = owners.most_common(1)[0]
         majority = event_id is not None and count * 2 > len(incident.posts)

@@ -77,11 +77,15 @@ class Incident:
         shown = [t.removeprefix("domain:") for t in self.signature[:3]]
         return f"{self.kind.capitalize()}: {', '.join(shown)}"
 
-    def reassess(self, brand: str, now: float) -> None:
-        """Re-decide kind and severity from all messages so far; log an alert or an escalation."""
-        posts = self.posts.values()
-        self.decision = classify_cues([post_cues(p.text) for p in posts], self.signature, brand)
+    def decide(self, brand: str) -> str:
+        """Re-decide the kind from all messages so far (the cues that decided are kept in `decision`)."""
+        self.decision = classify_cues([post_cues(p.text) for p in self.posts.values()], self.signature, brand)
         self.kind = self.decision.kind
+        return self.kind
+
+    def record(self, now: float) -> None:
+        """Re-assess severity for the decided kind; log the alert (first time alertable) or an escalation."""
+        posts = self.posts.values()
         hour_ago, two_hours_ago = now - 3600, now - 7200
         level = severity(self.kind, self.authors,
                          len({p.author for p in posts if p.at > hour_ago}),

@@ -71,6 +71,8 @@ class Lexicon:
                 lemma = lemma[0] if lemma else word
         elif self._simplemma:
             lemma = simplemma.lemmatize(word, lang=self.lang).lower()
+        if not lemma.isalpha() and word.isalpha():  # the English table turns 'second' into '2': a word
+            lemma = word                               # must never become evidence (an error code)
         folded = fold(lemma)
         result = None if folded in self.stop or fold(word) in self.stop else folded
         if len(self.cache) < 500_000:

@@ -285,7 +285,11 @@ def _variant(rng: random.Random, code: str) -> str:
     """Another code or sum of the same shape: E-1042 -> E-2317, €7.90 -> €3.45; 503 stays an HTTP 5xx."""
     if code.isdigit() and len(code) == 3:
         return rng.choice(["500", "502", "503", "504"])
-    return "".join(str(rng.randint(0, 9)) if ch.isdigit() else ch for ch in code)
+    out = []
+    for i, ch in enumerate(code):
+        leading = ch.isdigit() and ch != "0" and (i == 0 or not code[i - 1].isdigit())
+        out.append(str(rng.randint(1 if leading else 0, 9)) if ch.isdigit() else ch)
+    return "".join(out)  # a number keeps a non-zero first digit: '€12' may become '€47', never '€01'
 
 
 def _variant_domain(rng: random.Random, domain: str) -> str:
