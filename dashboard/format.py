@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 
@@ -22,3 +23,12 @@ def metric_delta(current: float | None, previous: float | None, fmt: Callable[[f
     change = current - previous
     text = fmt(abs(change))
     return f"-{text}" if change < 0 else f"+{text}"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text from outside (a platform's error, a customer's handle) for a markdown element, shown as
+    typed: '[win](http://x)' stays those characters instead of becoming a link."""
+    return _MARKDOWN.sub(r"\\\1", text)

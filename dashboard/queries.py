@@ -96,6 +96,15 @@ def sources() -> pd.DataFrame:
     """)
 
 
+def source_health() -> pd.DataFrame:
+    """One row per source that has been pulled: status (ok, failing, stalled, silent) and why."""
+    return query("""
+        SELECT source, platform, status, last_run_at, last_success, failures_in_a_row, last_error,
+               newest_message_at, minutes_since_newest
+        FROM source_health ORDER BY status = 'ok', source
+    """)
+
+
 def rejected(limit: int = 100) -> pd.DataFrame:
     return query("SELECT source, line_no, reason, rejected_at FROM rejected_messages "
                  "ORDER BY rejected_at DESC, line_no LIMIT ?", [limit])

@@ -115,9 +115,20 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    _environment(args)
+    db_path = _environment(args)
     _check_sources()
-    return 0 if run_tick() else 1
+    ok = run_tick()
+    _warn_unhealthy(db_path)
+    return 0 if ok else 1
+
+
+def _warn_unhealthy(db_path: Path) -> None:
+    """Say which sources are failing, stalled or silent: a channel that quietly stops is the worst case."""
+    from pipelines.ingest.health import unhealthy
+
+    with connect(db_path) as con:
+        for source, status, why in unhealthy(con):
+            print(f"earshot: warning: source {source} is {status}: {why}", file=sys.stderr)
 
 
 def _check_sources() -> None:
@@ -140,9 +151,14 @@ def run_tick() -> bool:
         result = defs.resolve_job_def(TICK_JOB).execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    source_failed = False
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             mat = event.event_specific_data.materialization
+            if "error" in mat.metadata:  # a source that could not be read this time (see ingest/assets.py)
+                source_failed = True
+                print(f"earshot: error: {mat.metadata['error'].value}", file=sys.stderr)
+                continue
             shown = ", ".join(f"{k} {v.value}" for k, v in mat.metadata.items() if k != "path")
             print(f"{mat.asset_key.to_user_string()}: {shown}")
         elif event.event_type_value == "STEP_FAILURE":
@@ -150,7 +166,7 @@ def run_tick() -> bool:
             reason = (data.user_failure_data.description if data.user_failure_data else None) or \
                 (data.error.cause or data.error).message.strip().splitlines()[0]
             print(f"earshot: error: {event.step_key} failed: {reason}", file=sys.stderr)
-    return result.success
+    return result.success and not source_failed
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -68,6 +68,7 @@ class Settings:
     sla_first_response_minutes: int = 60
     business_hours: BusinessHours = field(default_factory=BusinessHours)
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    silent_after_minutes: int = 180   # [health]: a source with no new message for this long is 'silent'
     path: Path | None = None  # where it was loaded from; None for the built-in default
 
 
@@ -83,7 +84,7 @@ _SOURCE_KEYS: dict[str, tuple[type, bool]] = {
     "seed": (int, False),
     "backfill_days": (int, False),
 }
-_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages"}
+_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health"}
 _PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -115,6 +116,12 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
     if minutes <= 0:
         raise ConfigError(f"{where}: sla.first_response_minutes must be positive, got {minutes}")
 
+    health = _table(raw, "health", where)
+    _no_unknown(health, {"silent_after_minutes"}, where, "health.")
+    silent = _typed(health, "silent_after_minutes", int, where, "health.", default=180)
+    if silent <= 0:
+        raise ConfigError(f"{where}: health.silent_after_minutes must be positive, got {silent}")
+
     sources_raw = raw.get("sources", [{"platform": "demo"}])
     if not isinstance(sources_raw, list) or not all(isinstance(s, dict) for s in sources_raw):
         raise ConfigError(f"{where}: sources must be an array of tables ([[sources]])")
@@ -134,6 +141,7 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         sla_first_response_minutes=minutes,
         business_hours=_parse_business_hours(_table(raw, "business_hours", where), where),
         languages=tuple(x.lower() for x in languages),
+        silent_after_minutes=silent,
         path=path,
     )
 

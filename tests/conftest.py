@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 
 from pipelines.config import Settings
@@ -46,3 +49,37 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def load(con: duckdb.DuckDBPyConnection, tmp_path: Path, records: list[dict | str],
          name: str = "in.jsonl", settings: Settings | None = None) -> ImportReport:
     return import_jsonl(con, str(write_jsonl(tmp_path / name, records)), settings or Settings())
+
+
+# ---- the real local Bluesky network (../shared/bsky-devnet) ------------------------------------------------
+DEVNET_DIR = Path(os.environ.get("BSKY_DEVNET_DIR", REPO.parent / "shared" / "bsky-devnet"))
+DEVNET_HOME = Path(os.environ.get("BSKY_DEVNET_HOME", "/tmp/bsky-devnet"))
+
+
+def _devnet_answers(net: dict) -> bool:
+    try:
+        return httpx.get(net["pds"] + "/xrpc/_health", timeout=2).status_code == 200
+    except (httpx.HTTPError, KeyError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def bsky_devnet() -> Iterator[dict]:
+    """The network's net.json (PDS URL, accounts, password): reused if already up, else started with
+    `up` (first start on a machine installs it: about 4 minutes) and stopped again at the end. Skips, with
+    the reason, only where it cannot start here."""
+    net_json = DEVNET_HOME / "run" / "net.json"
+    if net_json.exists() and _devnet_answers(json.loads(net_json.read_text())):
+        yield json.loads(net_json.read_text())
+        return
+    if not (DEVNET_DIR / "up").exists():
+        pytest.skip(f"no Bluesky devnet scripts at {DEVNET_DIR} (set BSKY_DEVNET_DIR)")
+    if os.geteuid() != 0:
+        pytest.skip("the Bluesky devnet needs root (it runs PostgreSQL as the postgres user)")
+    started = subprocess.run([str(DEVNET_DIR / "up")], capture_output=True, text=True, timeout=900)
+    if started.returncode != 0:
+        pytest.skip(f"the Bluesky devnet did not start: {(started.stderr or started.stdout).strip()[-300:]}")
+    try:
+        yield json.loads(Path(started.stdout.strip().splitlines()[-1]).read_text())
+    finally:
+        subprocess.run([str(DEVNET_DIR / "down")], capture_output=True, timeout=120)

@@ -46,6 +46,28 @@ def test_every_page_renders(app, page, title):
     assert app.title[0].value == title
 
 
+def test_a_failing_source_is_shown_on_the_sources_page_as_plain_text(demo_db, monkeypatch):
+    from pipelines.warehouse.connection import connect, publish_read_copy
+    with connect(demo_db) as con:
+        con.execute("INSERT INTO connector_runs (run_id, source, platform, started_at, finished_at, error) "
+                    "VALUES ('t1', 'mastodon:brand', 'mastodon', now(), now(), ?)",
+                    ["mastodon:brand: read: HTTP 400: [click me](http://evil.example) **now**"])
+        publish_read_copy(con, demo_db)
+    try:
+        monkeypatch.setenv("EARSHOT_DB", str(demo_db))
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at.switch_page("pages/sources.py").run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            r"**mastodon:brand** is failing: mastodon:brand: read: HTTP 400: \[click me\]\(http://evil\.example\) "
+            r"\*\*now\*\*"]
+    finally:
+        with connect(demo_db) as con:
+            con.execute("DELETE FROM connector_runs WHERE run_id = 't1'")
+            publish_read_copy(con, demo_db)
+
+
 def test_overview_compares_with_the_previous_period(app, demo_db):
     assert not app.exception
     labels = [m.label for m in app.metric]

@@ -4,14 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from connectors.base import FetchResult
 from connectors.demo.stream import DemoStream
 from connectors.message import MessageBatch
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    batch: MessageBatch
-    cursor: str  # where the next fetch starts; stored with the batch in one transaction
 
 
 @dataclass(frozen=True)
@@ -25,4 +20,4 @@ class DemoSource:
         batch = MessageBatch()
         for seq, record in enumerate(self.stream.messages_between(start, now)):
             batch.add_record(seq, record)
-        return FetchResult(batch, now.isoformat())
+        return FetchResult(batch, now.isoformat(), newest_at=now)

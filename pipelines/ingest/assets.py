@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
+from connectors.http import ConnectorError
 from pipelines.config import Source
 from pipelines.errors import EarshotError
 from pipelines.ingest.pull import connector_for, pull
@@ -34,9 +35,14 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
                 report = pull(con, source, connector, settings, datetime.now(timezone.utc))
         except EarshotError as exc:  # bad configuration or input: retrying cannot help
             raise dg.Failure(description=str(exc), allow_retries=False) from None
+        except ConnectorError as exc:
+            # The network let us down after the client's own retries. The messages stored so far are
+            # intact and the other sources, metrics and detection go on: the failure is recorded in
+            # connector_runs (source_health shows it) and reported, and the next tick tries again.
+            return dg.MaterializeResult(metadata={"error": str(exc)})
         return dg.MaterializeResult(metadata={
             "fetched": report.fetched, "inserted": report.counts.inserted,
-            "updated": report.counts.updated, "cursor": report.cursor,
+            "updated": report.counts.updated, "rejected": report.rejected, "cursor": report.cursor,
         })
 
     return _ingest

@@ -3,26 +3,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 import duckdb
 
+from connectors.base import Connector
+from connectors.bluesky import BlueskyClient, BlueskySource
 from connectors.demo import DemoSource, DemoStream
-from connectors.demo.source import FetchResult
+from connectors.http import ApiClient, ConnectorError
 from pipelines.config import Settings, Source
 from pipelines.errors import EarshotError
-from pipelines.warehouse.messages import UpsertCounts, begin_staging, stage, upsert_staged
+from pipelines.ingest.health import finish_run, start_run
+from pipelines.warehouse.messages import UpsertCounts, begin_staging, record_rejects, stage, upsert_staged
 from pipelines.warehouse.prepare import rebuild_calendar
 
 
-class Connector(Protocol):
-    def fetch(self, cursor: str | None, now: datetime) -> FetchResult: ...
-
-
 def connector_for(source: Source, settings: Settings) -> Connector:
+    """The connector of a configured source; a missing secret is an error here, before any request."""
     if source.platform == "demo":
         stream = DemoStream(seed=source.seed, brand=settings.brand, platform="demo", account=source.name)
         return DemoSource(stream, backfill_days=source.backfill_days)
+    if source.platform == "bluesky":
+        if not source.handle:
+            raise EarshotError(f"source {source.name!r}: a bluesky source needs handle")
+        api = ApiClient(source.service or "https://bsky.social", source.name)
+        return BlueskySource(BlueskyClient(api, source.handle, source.secret()), source.name)
     raise EarshotError(f"source {source.name!r}: platform {source.platform!r} has no connector yet")
 
 
@@ -32,6 +36,7 @@ class PullReport:
     fetched: int
     counts: UpsertCounts
     cursor: str
+    rejected: int = 0
 
 
 def read_cursor(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
@@ -42,19 +47,28 @@ def read_cursor(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
 def pull(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, settings: Settings,
          now: datetime) -> PullReport:
     """Fetch what is new since the stored cursor and store it with the new cursor, atomically: a crash
-    before COMMIT leaves both as they were, so the next pull fetches the same messages again."""
-    cursor = read_cursor(con, source.name)
-    result = connector.fetch(cursor, now)
+    before COMMIT leaves both as they were, so the next pull fetches the same messages again (and the
+    upsert on platform and id makes fetching twice harmless). Every pull is a row in `connector_runs`;
+    a connector error is recorded there and raised."""
+    run_id = start_run(con, source.name, source.platform, now)
+    try:
+        result = connector.fetch(read_cursor(con, source.name), now)
+    except ConnectorError as exc:
+        finish_run(con, run_id, error=str(exc))
+        raise
     con.execute("BEGIN TRANSACTION")
     try:
         begin_staging(con)
         stage(con, result.batch.to_arrow())
         counts = upsert_staged(con, settings.languages)
+        record_rejects(con, source.name, [(None, reason, raw) for reason, raw in result.rejected])
         con.execute("INSERT OR REPLACE INTO source_cursors VALUES (?, ?, now())", [source.name, result.cursor])
         if counts.inserted:
             rebuild_calendar(con, settings)
+        finish_run(con, run_id, result, counts.inserted)
         con.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         con.execute("ROLLBACK")
+        finish_run(con, run_id, error=f"storing the batch failed: {type(exc).__name__}: {exc}")
         raise
-    return PullReport(source.name, len(result.batch), counts, result.cursor)
+    return PullReport(source.name, len(result.batch), counts, result.cursor, len(result.rejected))

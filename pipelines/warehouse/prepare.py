@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 
 from pipelines.config import Settings
+from pipelines.ingest.health import create_health_view
 from pipelines.metrics.calendar import business_intervals
 from pipelines.metrics.views import create_views
 from pipelines.warehouse.migrate import migrate
@@ -20,6 +21,7 @@ def prepare_database(con: duckdb.DuckDBPyConnection, settings: Settings) -> None
         write_settings(con, settings)
         rebuild_calendar(con, settings)
         create_views(con, settings.sla_first_response_minutes * 60, settings.business_hours.timezone)
+        create_health_view(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -32,6 +34,7 @@ def write_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         "sla_first_response_s": str(settings.sla_first_response_minutes * 60),
         "business_timezone": settings.business_hours.timezone,
         "languages": ",".join(settings.languages),
+        "health_silent_after_s": str(settings.silent_after_minutes * 60),
     }
     con.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", list(values.items()))
 

@@ -1,0 +1,290 @@
+"""Bluesky (AT Protocol) over XRPC: the brand's mentions, replies and quotes in, its own posts out.
+
+Reading, per fetch:
+- `app.bsky.notification.listNotifications`, newest first, paged with its cursor until notifications older
+  than the stored watermark: mentions, replies and quotes of the brand are inbound messages;
+- `app.bsky.feed.getAuthorFeed` of the brand's own account (`posts_with_replies`), paged the same way: the
+  brand's replies and posts are outbound messages, whenever and wherever they were written (also from the
+  Bluesky app itself, and also later than the customer's message that they answer).
+The watermark is the newest `indexedAt` seen (server time, unlike a post's client-chosen `createdAt`),
+minus an overlap, so a notification indexed while we were paging is fetched the next time; messages
+fetched twice are the same rows (the warehouse upserts on platform and id).
+
+Writing: `com.atproto.repo.createRecord` of an `app.bsky.feed.post`, with facets (UTF-8 byte offsets) for
+@mentions and links, as a reply when given the post it answers, at most 300 graphemes.
+
+Sessions: `com.atproto.server.createSession` with an app password; an expired access token is refreshed
+with `com.atproto.server.refreshSession`, and a refused refresh logs in again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import regex
+
+from connectors.base import FetchResult
+from connectors.http import ApiClient, AuthError, BadResponse
+from connectors.message import InvalidMessage, MessageBatch, parse_timestamp
+
+PLATFORM = "bluesky"
+MAX_GRAPHEMES = 300
+PAGE_SIZE = 100
+OVERLAP = timedelta(minutes=10)   # re-read this much before the watermark: indexing is not instantaneous
+INBOUND_REASONS = {"mention": "mention", "quote": "mention", "reply": "comment"}
+_MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
+_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters, as Bluesky counts them (a flag or a family emoji is one)."""
+    return len(regex.findall(r"\X", text))
+
+
+@dataclass(frozen=True)
+class PostRef:
+    uri: str
+    cid: str
+
+
+@dataclass(frozen=True)
+class Published:
+    uri: str
+    cid: str
+    url: str
+
+
+class BlueskyClient:
+    """An authenticated session on one PDS (https://bsky.social, or a local one)."""
+
+    def __init__(self, api: ApiClient, handle: str, password: str):
+        self.api = api
+        self.handle = handle
+        self._password = password
+        self.did = ""
+        self._access = ""
+        self._refresh = ""
+
+    # ---- session ------------------------------------------------------------------------------------
+    def login(self) -> None:
+        body = self.api.json("POST", "/xrpc/com.atproto.server.createSession", what="log in",
+                             json={"identifier": self.handle, "password": self._password})
+        self._take_session(body)
+
+    def _take_session(self, body: dict[str, Any]) -> None:
+        try:
+            self.did, self._access, self._refresh = body["did"], body["accessJwt"], body["refreshJwt"]
+        except KeyError as missing:
+            raise BadResponse(f"{self.api.source}: log in: the session lacks {missing}") from None
+
+    def _refresh_session(self) -> None:
+        try:
+            body = self.api.json("POST", "/xrpc/com.atproto.server.refreshSession", what="refresh the session",
+                                 headers={"Authorization": f"Bearer {self._refresh}"})
+            self._take_session(body)
+        except (AuthError, BadResponse):
+            self.login()  # the refresh token expired too (or was revoked): start a new session
+
+    def call(self, method: str, nsid: str, *, what: str, **kwargs: Any) -> dict[str, Any]:
+        """An authenticated XRPC call; an expired access token is refreshed once and the call repeated."""
+        if not self._access:
+            self.login()
+        for attempt in (1, 2):
+            try:
+                return self.api.json(method, f"/xrpc/{nsid}", what=what,
+                                     headers={"Authorization": f"Bearer {self._access}"}, **kwargs)
+            except (AuthError, BadResponse) as exc:
+                # The PDS answers an expired token with 400 ExpiredToken (or 401): refresh, then retry once.
+                if attempt == 2 or not ("ExpiredToken" in str(exc) or isinstance(exc, AuthError)):
+                    raise
+                self._refresh_session()
+        raise AssertionError("unreachable")
+
+    # ---- reading ------------------------------------------------------------------------------------
+    def notifications(self, since: datetime | None) -> Iterator[dict[str, Any]]:
+        """Notifications indexed at or after `since` (all, if None), newest first."""
+        yield from self._paged("app.bsky.notification.listNotifications", "notifications", {}, since,
+                               lambda item: item.get("indexedAt"), "list notifications")
+
+    def own_posts(self, since: datetime | None) -> Iterator[dict[str, Any]]:
+        """The account's own posts and replies (post views) indexed at or after `since`, newest first;
+        reposts of others' posts are left out."""
+        params = {"actor": self.did or self.handle, "filter": "posts_with_replies"}
+        for item in self._paged("app.bsky.feed.getAuthorFeed", "feed", params, since,
+                                lambda item: (item.get("post") or {}).get("indexedAt"), "read the brand's feed"):
+            if not item.get("reason"):  # a repost carries a reason; the brand's own words do not
+                yield item.get("post") or {}
+
+    def _paged(self, nsid: str, key: str, params: dict[str, Any], since: datetime | None,
+               indexed_at: Any, what: str) -> Iterator[dict[str, Any]]:
+        cursor = None
+        while True:
+            page = self.call("GET", nsid, what=what, params={**params, "limit": PAGE_SIZE,
+                                                             **({"cursor": cursor} if cursor else {})})
+            items = page.get(key)
+            if not isinstance(items, list):
+                raise BadResponse(f"{self.api.source}: {what}: the response has no {key!r} list")
+            older = False
+            for item in items:
+                if not isinstance(item, dict):
+                    raise BadResponse(f"{self.api.source}: {what}: an item of {key!r} is not an object")
+                at = _time(indexed_at(item))
+                if since is not None and at is not None and at < since:
+                    older = True
+                    continue
+                yield item
+            cursor = page.get("cursor")
+            if older or not items or not cursor:
+                return
+
+    # ---- writing ------------------------------------------------------------------------------------
+    def post(self, text: str, reply_to: tuple[PostRef, PostRef] | None = None,
+             langs: list[str] | None = None) -> Published:
+        """Publish a post, or a reply when `reply_to` is (root, parent). Mentions of handles and links
+        become facets; over 300 graphemes is refused before anything is sent."""
+        if graphemes(text) > MAX_GRAPHEMES:
+            raise ValueError(f"a Bluesky post holds at most {MAX_GRAPHEMES} graphemes; this has {graphemes(text)}")
+        if not self._access:
+            self.login()
+        record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text,
+                                  "createdAt": _now_iso(), "langs": langs or []}
+        facets = self._facets(text)
+        if facets:
+            record["facets"] = facets
+        if reply_to:
+            root, parent = reply_to
+            record["reply"] = {"root": {"uri": root.uri, "cid": root.cid},
+                               "parent": {"uri": parent.uri, "cid": parent.cid}}
+        body = self.call("POST", "com.atproto.repo.createRecord", what="publish a post",
+                         json={"repo": self.did, "collection": "app.bsky.feed.post", "record": record})
+        uri, cid = body.get("uri"), body.get("cid")
+        if not isinstance(uri, str) or not isinstance(cid, str):
+            raise BadResponse(f"{self.api.source}: publish a post: the answer has no uri and cid")
+        return Published(uri, cid, post_url(self.handle, uri))
+
+    def _facets(self, text: str) -> list[dict[str, Any]]:
+        """Rich-text facets; Bluesky indexes them in UTF-8 bytes, not characters."""
+        facets = []
+        for match in _MENTION.finditer(text):
+            did = self._resolve_handle(match.group(1))
+            if did:  # an unknown handle stays plain text, as in the Bluesky app
+                facets.append(_facet(text, match.span(), {"$type": "app.bsky.richtext.facet#mention", "did": did}))
+        for match in _LINK.finditer(text):
+            facets.append(_facet(text, match.span(), {"$type": "app.bsky.richtext.facet#link", "uri": match.group()}))
+        return facets
+
+    def _resolve_handle(self, handle: str) -> str | None:
+        try:
+            body = self.call("GET", "com.atproto.identity.resolveHandle", what=f"resolve @{handle}",
+                             params={"handle": handle})
+        except BadResponse:
+            return None
+        did = body.get("did")
+        return did if isinstance(did, str) else None
+
+
+class BlueskySource:
+    """The connector the pipeline pulls: one brand account's inbox since the stored watermark."""
+
+    def __init__(self, client: BlueskyClient, account: str):
+        self.client = client
+        self.account = account
+
+    def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        watermark = _cursor_time(cursor)
+        since = watermark - OVERLAP if watermark else None
+        if not self.client.did:
+            self.client.login()
+        batch, rejected, newest = MessageBatch(), [], watermark
+        seen: set[str] = set()
+        for item in self.client.notifications(since):
+            kind = INBOUND_REASONS.get(item.get("reason", ""))
+            newest = _later(newest, _time(item.get("indexedAt")))
+            author = item.get("author") or {}
+            if kind is None or author.get("did") == self.client.did:
+                continue  # likes, follows, reposts; or the brand's own post echoed back
+            self._add(batch, rejected, seen, item, kind, "inbound")
+        for post in self.client.own_posts(since):
+            newest = _later(newest, _time(post.get("indexedAt")))
+            record = post.get("record") or {}
+            self._add(batch, rejected, seen, post, "comment" if record.get("reply") else "post", "outbound")
+        next_cursor = orjson.dumps({"indexed_at": newest.isoformat() if newest else None}).decode()
+        return FetchResult(batch, next_cursor, rejected, newest)
+
+    def _add(self, batch: MessageBatch, rejected: list[tuple[str, str]], seen: set[str], view: dict[str, Any],
+             kind: str, direction: str) -> None:
+        try:
+            message = to_message(view, kind, direction, self.account)
+            if message["id"] in seen:
+                return
+            batch.add_record(len(batch), message)
+            seen.add(message["id"])
+        except (InvalidMessage, KeyError, TypeError, AttributeError) as exc:
+            reason = f"bluesky post {str(view.get('uri'))[:120]}: {exc}"
+            rejected.append((reason, orjson.dumps(view, default=str).decode()[:10_000]))
+
+
+def to_message(view: dict[str, Any], kind: str, direction: str, account: str) -> dict[str, Any]:
+    """A notification or post view as a canonical message (CONTRACT section 3)."""
+    record = view["record"]
+    author = view["author"]
+    reply = record.get("reply") or {}
+    created = record.get("createdAt")
+    try:
+        created_at = parse_timestamp(created).isoformat()
+    except InvalidMessage:
+        # createdAt is whatever the author's app wrote; the server's indexedAt is a sound stand-in.
+        created_at = parse_timestamp(view.get("indexedAt")).isoformat()
+    langs = record.get("langs") or []
+    return {
+        "platform": PLATFORM, "id": view["uri"], "kind": kind, "direction": direction,
+        "author_id": author["did"], "author_handle": author.get("handle"), "created_at": created_at,
+        "text": record.get("text") or "",
+        "in_reply_to_id": (reply.get("parent") or {}).get("uri"),
+        "conversation_id": (reply.get("root") or {}).get("uri"),
+        "lang": langs[0] if langs and isinstance(langs[0], str) else None,
+        "url": post_url(author.get("handle") or author["did"], view["uri"]),
+        "account": account,
+    }
+
+
+def post_url(handle: str, uri: str) -> str:
+    """at://did/app.bsky.feed.post/rkey -> the bsky.app address people can open."""
+    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
+
+
+def _facet(text: str, span: tuple[int, int], feature: dict[str, str]) -> dict[str, Any]:
+    start = len(text[:span[0]].encode())
+    end = start + len(text[span[0]:span[1]].encode())
+    return {"index": {"byteStart": start, "byteEnd": end}, "features": [feature]}
+
+
+def _cursor_time(cursor: str | None) -> datetime | None:
+    if not cursor:
+        return None
+    try:
+        value = orjson.loads(cursor).get("indexed_at")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None  # a cursor from an older format: read everything again (upserts make that safe)
+    return _time(value)
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_timestamp(value)
+    except InvalidMessage:
+        return None
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(x for x in (a, b) if x is not None) if (a or b) else None
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
