@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -75,6 +75,11 @@ class BlueskyClient:
                              json={"identifier": self.handle, "password": self._password})
         self._take_session(body)
 
+    def ensure_session(self) -> None:
+        """Log in unless a session is already held (its DID is needed to write and to tell own posts)."""
+        if not self._access:
+            self.login()
+
     def _take_session(self, body: dict[str, Any]) -> None:
         try:
             self.did, self._access, self._refresh = body["did"], body["accessJwt"], body["refreshJwt"]
@@ -91,8 +96,7 @@ class BlueskyClient:
 
     def call(self, method: str, nsid: str, *, what: str, **kwargs: Any) -> dict[str, Any]:
         """An authenticated XRPC call; an expired access token is refreshed once and the call repeated."""
-        if not self._access:
-            self.login()
+        self.ensure_session()
         for attempt in (1, 2):
             try:
                 return self.api.json(method, f"/xrpc/{nsid}", what=what,
@@ -113,14 +117,15 @@ class BlueskyClient:
     def own_posts(self, since: datetime | None) -> Iterator[dict[str, Any]]:
         """The account's own posts and replies (post views) indexed at or after `since`, newest first;
         reposts of others' posts are left out."""
-        params = {"actor": self.did or self.handle, "filter": "posts_with_replies"}
+        self.ensure_session()
+        params = {"actor": self.did, "filter": "posts_with_replies"}
         for item in self._paged("app.bsky.feed.getAuthorFeed", "feed", params, since,
                                 lambda item: (item.get("post") or {}).get("indexedAt"), "read the brand's feed"):
             if not item.get("reason"):  # a repost carries a reason; the brand's own words do not
                 yield item.get("post") or {}
 
     def _paged(self, nsid: str, key: str, params: dict[str, Any], since: datetime | None,
-               indexed_at: Any, what: str) -> Iterator[dict[str, Any]]:
+               indexed_at: Callable[[dict[str, Any]], Any], what: str) -> Iterator[dict[str, Any]]:
         cursor = None
         while True:
             page = self.call("GET", nsid, what=what, params={**params, "limit": PAGE_SIZE,
@@ -148,8 +153,7 @@ class BlueskyClient:
         become facets; over 300 graphemes is refused before anything is sent."""
         if graphemes(text) > MAX_GRAPHEMES:
             raise ValueError(f"a Bluesky post holds at most {MAX_GRAPHEMES} graphemes; this has {graphemes(text)}")
-        if not self._access:
-            self.login()
+        self.ensure_session()
         record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text,
                                   "createdAt": _now_iso(), "langs": langs or []}
         facets = self._facets(text)
@@ -197,8 +201,7 @@ class BlueskySource:
     def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
         watermark = _cursor_time(cursor)
         since = watermark - OVERLAP if watermark else None
-        if not self.client.did:
-            self.client.login()
+        self.client.ensure_session()
         batch, rejected, newest = MessageBatch(), [], watermark
         seen: set[str] = set()
         for item in self.client.notifications(since):

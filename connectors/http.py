@@ -80,10 +80,7 @@ class ApiClient:
                 response = self._http.request(method, path, **kwargs)
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 failures += 1
-                if failures >= self.retry.attempts:
-                    raise Unavailable(f"{self.source}: {what}: {type(exc).__name__} after "
-                                      f"{failures} attempts ({self.base_url})") from None
-                time.sleep(self._backoff(failures))
+                self._retry_or_give_up(failures, what, type(exc).__name__, f" ({self.base_url})")
                 continue
             self._note_rate_limit(response)
             status = response.status_code
@@ -105,14 +102,18 @@ class ApiClient:
                 continue
             if status in RETRY_STATUSES:
                 failures += 1
-                if failures >= self.retry.attempts:
-                    raise Unavailable(f"{self.source}: {what}: HTTP {status} after {failures} attempts")
-                time.sleep(self._backoff(failures))
+                self._retry_or_give_up(failures, what, f"HTTP {status}")
                 continue
             detail = _error_detail(response)
             if status in (401, 403):
                 raise AuthError(f"{self.source}: {what}: HTTP {status} (credentials refused){detail}")
             raise BadResponse(f"{self.source}: {what}: HTTP {status}{detail}")
+
+    def _retry_or_give_up(self, failures: int, what: str, cause: str, where: str = "") -> None:
+        """After a failed attempt: wait the backoff before the next, or raise once attempts are spent."""
+        if failures >= self.retry.attempts:
+            raise Unavailable(f"{self.source}: {what}: {cause} after {failures} attempts{where}")
+        time.sleep(self._backoff(failures))
 
     def json(self, method: str, path: str, *, what: str, **kwargs: Any) -> dict[str, Any]:
         """`request`, and the body as a JSON object; a body that is not one is a BadResponse."""

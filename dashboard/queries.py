@@ -99,7 +99,7 @@ def sources() -> pd.DataFrame:
 def source_health() -> pd.DataFrame:
     """One row per source that has been pulled: status (ok, failing, stalled, silent) and why."""
     return query("""
-        SELECT source, platform, status, last_run_at, last_success, failures_in_a_row, last_error,
+        SELECT source, platform, status, reason, last_run_at, last_success, failures_in_a_row,
                newest_message_at, minutes_since_newest
         FROM source_health ORDER BY status = 'ok', source
     """)

@@ -10,9 +10,7 @@ st.title("Sources")
 health = queries.source_health()
 broken = health[health["status"] != "ok"]
 for row in broken.itertuples():
-    why = row.last_error or (f"no new message for {row.minutes_since_newest} minutes" if row.status == "silent"
-                             else "the last pull never finished")
-    st.error(f"**{plain(row.source)}** is {row.status}: {plain(why)}")  # st.error renders markdown
+    st.error(f"**{plain(row.source)}** is {row.status}: {plain(row.reason)}")  # st.error renders markdown
 st.subheader("Connector health")
 st.dataframe(health, hide_index=True, width="stretch")
 st.subheader("Messages per source")

@@ -33,22 +33,30 @@ WITH last AS (
 ), threshold AS (
     SELECT coalesce(max(TRY_CAST(value AS DOUBLE)) FILTER (WHERE key = 'health_silent_after_s'), 10800) AS silent_s
     FROM settings
+), judged AS (
+    SELECT
+        l.source, l.platform,
+        CASE
+            WHEN l.error IS NOT NULL THEN 'failing'
+            WHEN l.finished_at IS NULL AND epoch(now() - l.started_at) > {STALLED_AFTER_S} THEN 'stalled'
+            WHEN s.newest_at IS NULL OR epoch(now() - s.newest_at) > t.silent_s THEN 'silent'
+            ELSE 'ok'
+        END AS status,
+        l.started_at AS last_run_at, s.last_success, l.error AS last_error,
+        coalesce(k.failures_in_a_row, 0) AS failures_in_a_row,
+        s.newest_at AS newest_message_at,
+        round(epoch(now() - s.newest_at) / 60, 1) AS minutes_since_newest
+    FROM last l CROSS JOIN threshold t
+    LEFT JOIN success s USING (source)
+    LEFT JOIN streak k USING (source)
 )
-SELECT
-    l.source, l.platform,
-    CASE
-        WHEN l.error IS NOT NULL THEN 'failing'
-        WHEN l.finished_at IS NULL AND epoch(now() - l.started_at) > {STALLED_AFTER_S} THEN 'stalled'
-        WHEN s.newest_at IS NULL OR epoch(now() - s.newest_at) > t.silent_s THEN 'silent'
-        ELSE 'ok'
-    END AS status,
-    l.started_at AS last_run_at, s.last_success, l.error AS last_error,
-    coalesce(k.failures_in_a_row, 0) AS failures_in_a_row,
-    s.newest_at AS newest_message_at,
-    round(epoch(now() - s.newest_at) / 60, 1) AS minutes_since_newest
-FROM last l CROSS JOIN threshold t
-LEFT JOIN success s USING (source)
-LEFT JOIN streak k USING (source)
+-- reason: why a source is not ok, in words, for `earshot run` and the dashboard alike
+SELECT *, CASE status
+    WHEN 'failing' THEN last_error
+    WHEN 'silent' THEN 'no new message for ' || coalesce(CAST(minutes_since_newest AS VARCHAR) || ' minutes', 'ever')
+    WHEN 'stalled' THEN 'the last pull, started ' || CAST(last_run_at AS VARCHAR) || ', never finished'
+END AS reason
+FROM judged
 """
 
 
@@ -64,25 +72,23 @@ def start_run(con: duckdb.DuckDBPyConnection, source: str, platform: str, now: d
     return run_id
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, result: FetchResult | None = None,
-               inserted: int = 0, error: str | None = None) -> None:
-    """Complete a run row: counts, cursor and lag after a success, or the error (one line) after a failure."""
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, result: FetchResult, inserted: int) -> None:
+    """Complete a run row after a success: counts, the stored cursor and the newest message seen."""
     con.execute("""
-        UPDATE connector_runs SET finished_at = now(), fetched = ?, inserted = ?, rejected = ?, error = ?,
-               cursor = ?, newest_at = ?, cursor_lag_s = epoch(started_at - CAST(? AS TIMESTAMPTZ))
+        UPDATE connector_runs SET finished_at = now(), fetched = ?, inserted = ?, rejected = ?, cursor = ?,
+               newest_at = ?
         WHERE run_id = ?
-    """, [len(result.batch) if result else None, inserted if result else None,
-          len(result.rejected) if result else None, error.splitlines()[0][:500] if error else None,
-          result.cursor if result else None, result.newest_at if result else None,
-          result.newest_at if result else None, run_id])
+    """, [len(result.batch), inserted, len(result.rejected), result.cursor, result.newest_at, run_id])
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
+    """Complete a run row after a failure, with the error's first line."""
+    con.execute("UPDATE connector_runs SET finished_at = now(), error = ? WHERE run_id = ?",
+                [error.splitlines()[0][:500], run_id])
 
 
 def unhealthy(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """(source, status, why) for every source that is not ok."""
-    rows = con.execute("""
-        SELECT source, status, coalesce(last_error, CASE status
-            WHEN 'silent' THEN 'no new message for ' || coalesce(CAST(minutes_since_newest AS VARCHAR) || ' minutes', 'ever')
-            WHEN 'stalled' THEN 'the last pull, started ' || CAST(last_run_at AS VARCHAR) || ', never finished' END)
-        FROM source_health WHERE status <> 'ok' ORDER BY source
-    """).fetchall()
+    rows = con.execute("SELECT source, status, reason FROM source_health WHERE status <> 'ok' "
+                       "ORDER BY source").fetchall()
     return [(r[0], r[1], r[2]) for r in rows]

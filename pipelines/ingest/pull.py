@@ -12,7 +12,7 @@ from connectors.demo import DemoSource, DemoStream
 from connectors.http import ApiClient, ConnectorError
 from pipelines.config import Settings, Source
 from pipelines.errors import EarshotError
-from pipelines.ingest.health import finish_run, start_run
+from pipelines.ingest.health import fail_run, finish_run, start_run
 from pipelines.warehouse.messages import UpsertCounts, begin_staging, record_rejects, stage, upsert_staged
 from pipelines.warehouse.prepare import rebuild_calendar
 
@@ -54,7 +54,7 @@ def pull(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, s
     try:
         result = connector.fetch(read_cursor(con, source.name), now)
     except ConnectorError as exc:
-        finish_run(con, run_id, error=str(exc))
+        fail_run(con, run_id, str(exc))
         raise
     con.execute("BEGIN TRANSACTION")
     try:
@@ -69,6 +69,6 @@ def pull(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, s
         con.execute("COMMIT")
     except BaseException as exc:
         con.execute("ROLLBACK")
-        finish_run(con, run_id, error=f"storing the batch failed: {type(exc).__name__}: {exc}")
+        fail_run(con, run_id, f"storing the batch failed: {type(exc).__name__}: {exc}")
         raise
     return PullReport(source.name, len(result.batch), counts, result.cursor, len(result.rejected))

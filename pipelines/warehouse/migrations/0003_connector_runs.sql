@@ -13,6 +13,7 @@ CREATE TABLE connector_runs (
     error        VARCHAR,                    -- NULL on success; one line, never a secret
     cursor       VARCHAR,                    -- the cursor stored after this run
     newest_at    TIMESTAMPTZ,                -- the newest message the source had shown by then
-    cursor_lag_s DOUBLE                      -- started_at - newest_at: how far behind the source's stream is
+    cursor_lag_s DOUBLE GENERATED ALWAYS AS (epoch(started_at - newest_at)) VIRTUAL
+                                             -- how far behind the source's stream the pull was
 );
 CREATE INDEX connector_runs_source ON connector_runs (source, started_at);
