@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
-import regex
 
-from connectors.base import FetchResult
+from connectors.base import Collector, FetchResult
 from connectors.http import ApiClient, AuthError, BadResponse
-from connectors.message import InvalidMessage, MessageBatch, parse_timestamp
+from connectors.limits import URL, graphemes, refuse_if_too_long
+from connectors.message import InvalidMessage, parse_timestamp
 
 PLATFORM = "bluesky"
 MAX_GRAPHEMES = 300
@@ -37,12 +37,6 @@ PAGE_SIZE = 100
 OVERLAP = timedelta(minutes=10)   # re-read this much before the watermark: indexing is not instantaneous
 INBOUND_REASONS = {"mention": "mention", "quote": "mention", "reply": "comment"}
 _MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
-_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
-
-
-def graphemes(text: str) -> int:
-    """User-perceived characters, as Bluesky counts them (a flag or a family emoji is one)."""
-    return len(regex.findall(r"\X", text))
 
 
 @dataclass(frozen=True)
@@ -151,8 +145,7 @@ class BlueskyClient:
              langs: list[str] | None = None) -> Published:
         """Publish a post, or a reply when `reply_to` is (root, parent). Mentions of handles and links
         become facets; over 300 graphemes is refused before anything is sent."""
-        if graphemes(text) > MAX_GRAPHEMES:
-            raise ValueError(f"a Bluesky post holds at most {MAX_GRAPHEMES} graphemes; this has {graphemes(text)}")
+        refuse_if_too_long("Bluesky", graphemes(text), MAX_GRAPHEMES, "graphemes")
         self.ensure_session()
         record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text,
                                   "createdAt": _now_iso(), "langs": langs or []}
@@ -177,7 +170,7 @@ class BlueskyClient:
             did = self._resolve_handle(match.group(1))
             if did:  # an unknown handle stays plain text, as in the Bluesky app
                 facets.append(_facet(text, match.span(), {"$type": "app.bsky.richtext.facet#mention", "did": did}))
-        for match in _LINK.finditer(text):
+        for match in URL.finditer(text):
             facets.append(_facet(text, match.span(), {"$type": "app.bsky.richtext.facet#link", "uri": match.group()}))
         return facets
 
@@ -202,33 +195,27 @@ class BlueskySource:
         watermark = _cursor_time(cursor)
         since = watermark - OVERLAP if watermark else None
         self.client.ensure_session()
-        batch, rejected, newest = MessageBatch(), [], watermark
-        seen: set[str] = set()
+        found, newest = Collector(), watermark
         for item in self.client.notifications(since):
             kind = INBOUND_REASONS.get(item.get("reason", ""))
             newest = _later(newest, _time(item.get("indexedAt")))
             author = item.get("author") or {}
             if kind is None or author.get("did") == self.client.did:
                 continue  # likes, follows, reposts; or the brand's own post echoed back
-            self._add(batch, rejected, seen, item, kind, "inbound")
+            self._add(found, item, kind, "inbound")
         for post in self.client.own_posts(since):
             newest = _later(newest, _time(post.get("indexedAt")))
             record = post.get("record") or {}
-            self._add(batch, rejected, seen, post, "comment" if record.get("reply") else "post", "outbound")
-        next_cursor = orjson.dumps({"indexed_at": newest.isoformat() if newest else None}).decode()
-        return FetchResult(batch, next_cursor, rejected, newest)
+            self._add(found, post, "comment" if record.get("reply") else "post", "outbound")
+        found.note_time(newest)
+        return found.result(orjson.dumps({"indexed_at": newest.isoformat() if newest else None}).decode())
 
-    def _add(self, batch: MessageBatch, rejected: list[tuple[str, str]], seen: set[str], view: dict[str, Any],
-             kind: str, direction: str) -> None:
-        try:
-            message = to_message(view, kind, direction, self.account)
-            if message["id"] in seen:
-                return
-            batch.add_record(len(batch), message)
-            seen.add(message["id"])
-        except (InvalidMessage, KeyError, TypeError, AttributeError) as exc:
-            reason = f"bluesky post {str(view.get('uri'))[:120]}: {exc}"
-            rejected.append((reason, orjson.dumps(view, default=str).decode()[:10_000]))
+    def _add(self, found: Collector, view: dict[str, Any], kind: str, direction: str) -> None:
+        found.add(lambda: to_message(view, kind, direction, self.account), view,
+                  f"bluesky post {str(view.get('uri'))[:120]}")
+
+    def close(self) -> None:
+        self.client.api.close()
 
 
 def to_message(view: dict[str, Any], kind: str, direction: str, account: str) -> dict[str, Any]:

@@ -105,8 +105,10 @@ class ApiClient:
                 self._retry_or_give_up(failures, what, f"HTTP {status}")
                 continue
             detail = _error_detail(response)
-            if status in (401, 403):
-                raise AuthError(f"{self.source}: {what}: HTTP {status} (credentials refused){detail}")
+            if status == 401:
+                raise AuthError(f"{self.source}: {what}: HTTP 401 (credentials refused){detail}")
+            if status == 403:  # valid credentials without the right (a scope, or an API plan's access level)
+                raise AuthError(f"{self.source}: {what}: HTTP 403 (not allowed for these credentials){detail}")
             raise BadResponse(f"{self.source}: {what}: HTTP {status}{detail}")
 
     def _retry_or_give_up(self, failures: int, what: str, cause: str, where: str = "") -> None:
@@ -164,14 +166,19 @@ class ApiClient:
         return random.uniform(ceiling / 2, ceiling)
 
 
-def parse_json_object(response: httpx.Response, where: str) -> dict[str, Any]:
+def parse_json(response: httpx.Response, where: str) -> Any:
+    """The body of a JSON response; another content type or a broken body is a BadResponse."""
     content_type = response.headers.get("content-type", "")
     if "json" not in content_type:
         raise BadResponse(f"{where}: expected JSON, got content type {content_type or 'none'!r}")
     try:
-        body = response.json()
+        return response.json()
     except ValueError:
         raise BadResponse(f"{where}: the response body is not valid JSON ({len(response.content)} bytes)") from None
+
+
+def parse_json_object(response: httpx.Response, where: str) -> dict[str, Any]:
+    body = parse_json(response, where)
     if not isinstance(body, dict):
         raise BadResponse(f"{where}: expected a JSON object, got {type(body).__name__}")
     return body
@@ -193,5 +200,5 @@ def _error_detail(response: httpx.Response) -> str:
         return ""
     if not isinstance(body, dict):
         return ""
-    words = [str(body[k])[:120] for k in ("error", "message", "error_description", "detail", "title") if body.get(k)]
+    words = [str(body[k])[:120] for k in ("error", "message", "error_description", "title", "detail", "reason") if body.get(k)]
     return ": " + ": ".join(words) if words else ""

@@ -137,7 +137,7 @@ def _check_sources() -> None:
 
     settings = load_settings()
     for source in settings.sources:
-        connector_for(source, settings)
+        connector_for(source, settings).close()
 
 
 def run_tick() -> bool:

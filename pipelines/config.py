@@ -37,6 +37,7 @@ class Source:
     user_id: str | None = None
     password_env: str | None = None
     token_env: str | None = None
+    dms: bool = True          # x only: read direct messages (plans without DM access need false)
     # demo source only
     seed: int = 7
     backfill_days: int = 14
@@ -81,8 +82,14 @@ _SOURCE_KEYS: dict[str, tuple[type, bool]] = {
     "user_id": (str, False),
     "password_env": (str, False),
     "token_env": (str, False),
+    "dms": (bool, False),
     "seed": (int, False),
     "backfill_days": (int, False),
+}
+_REQUIRED_BY_PLATFORM = {
+    "bluesky": ("service", "handle", "password_env"),
+    "mastodon": ("service", "token_env"),
+    "x": ("service", "user_id", "token_env"),
 }
 _TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health"}
 _PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -161,8 +168,9 @@ def _parse_source(raw: dict[str, Any], index: int, where: str) -> Source:
     for key in ("password_env", "token_env"):
         if key in values and not _ENV_RE.match(values[key]):
             raise ConfigError(f"{where}: {prefix}{key} must name an environment variable, got {values[key]!r}")
-    if platform in ("bluesky", "mastodon", "x") and "service" not in values:
-        raise ConfigError(f"{where}: {prefix}service is required for platform {platform!r}")
+    for key in _REQUIRED_BY_PLATFORM.get(platform, ()):
+        if key not in values:
+            raise ConfigError(f"{where}: {prefix}{key} is required for platform {platform!r}")
     values.setdefault("name", platform if not values.get("handle") else f"{platform}:{values['handle']}")
     return Source(**values)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.bluesky import BlueskyClient, PostRef, graphemes
+from connectors.bluesky import BlueskyClient, PostRef
+from connectors.limits import graphemes
 from connectors.http import ApiClient
 from pipelines.config import load_settings
 from pipelines.ingest.pull import connector_for, pull

@@ -3,54 +3,28 @@ bursts, slow answers, wrong bodies. Real sockets and real waiting; only the dela
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from connectors.http import ApiClient, AuthError, BadResponse, RateLimited, RetryPolicy, Unavailable
+from tests.fakes.server import JSON, FakeServer, Reply, Request
 
-# (status, headers, body bytes, seconds to stall before answering)
-Reply = tuple[int, dict[str, str], bytes, float]
-
-
-class ScriptedServer:
+class ScriptedServer(FakeServer):
     """Answers each request with `script(n, now)`, n counting from 0; remembers when each arrived."""
 
     def __init__(self, script: Callable[[int, float], Reply]):
         self.script = script
-        self.arrivals: list[float] = []
-        server = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                now = time.time()
-                server.arrivals.append(now)
-                status, headers, body, stall = server.script(len(server.arrivals) - 1, now)
-                time.sleep(stall)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (a timeout test)
+    @property
+    def arrivals(self) -> list[float]:
+        return [request.at for request in self.requests]
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, request: Request) -> Reply:
+        return self.script(len(self.requests) - 1, request.at)
 
 
 @pytest.fixture
@@ -66,7 +40,6 @@ def serve() -> Iterator[Callable[[Callable[[int, float], Reply]], ScriptedServer
         s.close()
 
 
-JSON = {"Content-Type": "application/json"}
 OK: Reply = (200, JSON, b'{"ok": true}', 0)
 FAST = RetryPolicy(attempts=4, base_delay_s=0.01, max_delay_s=0.05, max_wait_s=10)
 

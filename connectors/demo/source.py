@@ -21,3 +21,6 @@ class DemoSource:
         for seq, record in enumerate(self.stream.messages_between(start, now)):
             batch.add_record(seq, record)
         return FetchResult(batch, now.isoformat(), newest_at=now)
+
+    def close(self) -> None:
+        """Nothing to release: the demo stream is generated in memory."""

@@ -31,8 +31,11 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         settings = warehouse.settings()
         try:
             connector = connector_for(source, settings)
-            with warehouse.connection() as con:
-                report = pull(con, source, connector, settings, datetime.now(timezone.utc))
+            try:
+                with warehouse.connection() as con:
+                    report = pull(con, source, connector, settings, datetime.now(timezone.utc))
+            finally:
+                connector.close()
         except EarshotError as exc:  # bad configuration or input: retrying cannot help
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         except ConnectorError as exc:

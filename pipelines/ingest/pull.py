@@ -10,6 +10,8 @@ from connectors.base import Connector
 from connectors.bluesky import BlueskyClient, BlueskySource
 from connectors.demo import DemoSource, DemoStream
 from connectors.http import ApiClient, ConnectorError
+from connectors.mastodon import MastodonClient, MastodonSource
+from connectors.x import XClient, XSource
 from pipelines.config import Settings, Source
 from pipelines.errors import EarshotError
 from pipelines.ingest.health import fail_run, finish_run, start_run
@@ -22,12 +24,15 @@ def connector_for(source: Source, settings: Settings) -> Connector:
     if source.platform == "demo":
         stream = DemoStream(seed=source.seed, brand=settings.brand, platform="demo", account=source.name)
         return DemoSource(stream, backfill_days=source.backfill_days)
+    if source.platform not in ("bluesky", "mastodon", "x"):
+        raise EarshotError(f"source {source.name!r}: platform {source.platform!r} has no connector yet")
+    secret = source.secret()  # config validation made sure service, handle and user_id are there
+    api = ApiClient(source.service or "", source.name)
     if source.platform == "bluesky":
-        if not source.handle:
-            raise EarshotError(f"source {source.name!r}: a bluesky source needs handle")
-        api = ApiClient(source.service or "https://bsky.social", source.name)
-        return BlueskySource(BlueskyClient(api, source.handle, source.secret()), source.name)
-    raise EarshotError(f"source {source.name!r}: platform {source.platform!r} has no connector yet")
+        return BlueskySource(BlueskyClient(api, source.handle or "", secret), source.name)
+    if source.platform == "mastodon":
+        return MastodonSource(MastodonClient(api, secret), source.name)
+    return XSource(XClient(api, secret, source.user_id or ""), source.name, dms=source.dms)
 
 
 @dataclass(frozen=True)
