@@ -3,9 +3,13 @@
 Reading, per fetch:
 - `app.bsky.notification.listNotifications`, newest first, paged with its cursor until notifications older
   than the stored watermark: mentions, replies and quotes of the brand are inbound messages;
+- `app.bsky.feed.searchPosts` for each configured `search` query (newest first, `since` the watermark):
+  posts that talk about the brand without tagging it, inbound;
 - `app.bsky.feed.getAuthorFeed` of the brand's own account (`posts_with_replies`), paged the same way: the
   brand's replies and posts are outbound messages, whenever and wherever they were written (also from the
   Bluesky app itself, and also later than the customer's message that they answer).
+The brand's replies come from its own feed rather than from `getPostThread` of each customer's post: one
+paged call per tick instead of one per message, and a reply is found wherever and whenever it was written.
 The watermark is the newest `indexedAt` seen (server time, unlike a post's client-chosen `createdAt`),
 minus an overlap, so a notification indexed while we were paging is fetched the next time; messages
 fetched twice are the same rows (the warehouse upserts on platform and id).
@@ -118,6 +122,12 @@ class BlueskyClient:
             if not item.get("reason"):  # a repost carries a reason; the brand's own words do not
                 yield item.get("post") or {}
 
+    def search(self, query: str, since: datetime | None) -> Iterator[dict[str, Any]]:
+        """Posts matching `query` (words, a #hashtag, a domain) indexed at or after `since`, newest first."""
+        params = {"q": query, "sort": "latest", **({"since": since.isoformat()} if since else {})}
+        yield from self._paged("app.bsky.feed.searchPosts", "posts", params, since,
+                               lambda post: post.get("indexedAt"), f"search posts for {query!r}")
+
     def _paged(self, nsid: str, key: str, params: dict[str, Any], since: datetime | None,
                indexed_at: Callable[[dict[str, Any]], Any], what: str) -> Iterator[dict[str, Any]]:
         cursor = None
@@ -187,9 +197,10 @@ class BlueskyClient:
 class BlueskySource:
     """The connector the pipeline pulls: one brand account's inbox since the stored watermark."""
 
-    def __init__(self, client: BlueskyClient, account: str):
+    def __init__(self, client: BlueskyClient, account: str, search: tuple[str, ...] = ()):
         self.client = client
         self.account = account
+        self.queries = search
 
     def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
         watermark = _cursor_time(cursor)
@@ -203,6 +214,12 @@ class BlueskySource:
             if kind is None or author.get("did") == self.client.did:
                 continue  # likes, follows, reposts; or the brand's own post echoed back
             self._add(found, item, kind, "inbound")
+        for query in self.queries:
+            for post in self.client.search(query, since):
+                newest = _later(newest, _time(post.get("indexedAt")))
+                if (post.get("author") or {}).get("did") != self.client.did:  # own posts are read below
+                    record = post.get("record") or {}
+                    self._add(found, post, "comment" if record.get("reply") else "mention", "inbound")
         for post in self.client.own_posts(since):
             newest = _later(newest, _time(post.get("indexedAt")))
             record = post.get("record") or {}

@@ -38,6 +38,7 @@ class Source:
     password_env: str | None = None
     token_env: str | None = None
     dms: bool = True          # x only: read direct messages (plans without DM access need false)
+    search: tuple[str, ...] = ()  # bluesky only: also ingest posts matching these queries (untagged mentions)
     # demo source only
     seed: int = 7
     backfill_days: int = 14
@@ -83,6 +84,7 @@ _SOURCE_KEYS: dict[str, tuple[type, bool]] = {
     "password_env": (str, False),
     "token_env": (str, False),
     "dms": (bool, False),
+    "search": (list, False),
     "seed": (int, False),
     "backfill_days": (int, False),
 }
@@ -165,6 +167,10 @@ def _parse_source(raw: dict[str, Any], index: int, where: str) -> Source:
     platform = values["platform"]
     if not _PLATFORM_RE.match(platform):
         raise ConfigError(f"{where}: {prefix}platform must be a lowercase name, got {platform!r}")
+    if "search" in values:
+        if not all(isinstance(q, str) and q.strip() for q in values["search"]):
+            raise ConfigError(f"{where}: {prefix}search must be an array of non-empty strings")
+        values["search"] = tuple(q.strip() for q in values["search"])
     for key in ("password_env", "token_env"):
         if key in values and not _ENV_RE.match(values[key]):
             raise ConfigError(f"{where}: {prefix}{key} must name an environment variable, got {values[key]!r}")

@@ -30,11 +30,15 @@ def client(net: dict, handle: str) -> BlueskyClient:
     return c
 
 
-def config(tmp_path: Path, net: dict) -> Path:
+def config(tmp_path: Path, net: dict, extra: str = "") -> Path:
     path = tmp_path / "earshot.toml"
     path.write_text(f'[brand]\nname = "Brand"\n\n[[sources]]\nplatform = "bluesky"\nservice = "{net["pds"]}"\n'
-                    f'handle = "brand.test"\npassword_env = "{PASSWORD_ENV}"\n', encoding="utf-8")
+                    f'handle = "brand.test"\npassword_env = "{PASSWORD_ENV}"\n{extra}', encoding="utf-8")
     return path
+
+
+def bystander_did(net: dict) -> str:
+    return net["accounts"]["bystander.test"]["did"]
 
 
 def wait_for_notification(brand: BlueskyClient, uri: str, timeout_s: float = 20) -> None:
@@ -60,9 +64,11 @@ def test_earshot_run_ingests_a_mention_and_the_brands_reply_once(bsky_devnet, tm
     ref = PostRef(mention.uri, mention.cid)
     reply = brand.post(f"Sorry about that! We are on it ({tag}), status: https://status.example.com",
                        reply_to=(ref, ref), langs=["en"])
+    # Talk about the brand that does not tag it: found by the configured search.
+    untagged = client(net, "bystander.test").post(f"is Brand down for anyone else? login fails {tag}x")
     wait_for_notification(brand, mention.uri)
 
-    db, toml = tmp_path / "e.duckdb", config(tmp_path, net)
+    db, toml = tmp_path / "e.duckdb", config(tmp_path, net, f'search = ["{tag}x"]\n')
     first = run(db, toml, net)
     assert first.returncode == 0, first.stderr
     second = run(db, toml, net)
@@ -76,7 +82,8 @@ def test_earshot_run_ingests_a_mention_and_the_brands_reply_once(bsky_devnet, tm
         runs = con.execute("SELECT inserted, error, finished_at IS NOT NULL FROM connector_runs "
                            "ORDER BY started_at").fetchall()
         health = con.execute("SELECT status FROM source_health WHERE source = 'bluesky:brand.test'").fetchall()
-    inbound, outbound = rows
+    inbound, outbound = [r for r in rows if r[0] != untagged.uri]
+    assert [r[1:4] for r in rows if r[0] == untagged.uri] == [("mention", "inbound", bystander_did(net))]
     assert inbound[:5] == (mention.uri, "mention", "inbound", customer.did, "customer.test")
     assert inbound[7] == "en" and inbound[8].startswith("https://bsky.app/profile/customer.test/post/")
     assert outbound[:4] == (reply.uri, "comment", "outbound", brand.did)

@@ -29,7 +29,7 @@ def connector_for(source: Source, settings: Settings) -> Connector:
     secret = source.secret()  # config validation made sure service, handle and user_id are there
     api = ApiClient(source.service or "", source.name)
     if source.platform == "bluesky":
-        return BlueskySource(BlueskyClient(api, source.handle or "", secret), source.name)
+        return BlueskySource(BlueskyClient(api, source.handle or "", secret), source.name, source.search)
     if source.platform == "mastodon":
         return MastodonSource(MastodonClient(api, secret), source.name)
     return XSource(XClient(api, secret, source.user_id or ""), source.name, dms=source.dms)
