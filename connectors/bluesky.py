@@ -23,6 +23,7 @@ with `com.atproto.server.refreshSession`, and a refused refresh logs in again.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator
@@ -32,12 +33,12 @@ import orjson
 
 from connectors.base import Collector, FetchResult
 from connectors.http import ApiClient, AuthError, BadResponse
-from connectors.limits import URL, graphemes, refuse_if_too_long
+from connectors.limits import URL, refuse_if_too_long
 from connectors.message import InvalidMessage, parse_timestamp
 
 PLATFORM = "bluesky"
-MAX_GRAPHEMES = 300
 PAGE_SIZE = 100
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 OVERLAP = timedelta(minutes=10)   # re-read this much before the watermark: indexing is not instantaneous
 INBOUND_REASONS = {"mention": "mention", "quote": "mention", "reply": "comment"}
 _MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
@@ -152,10 +153,11 @@ class BlueskyClient:
 
     # ---- writing ------------------------------------------------------------------------------------
     def post(self, text: str, reply_to: tuple[PostRef, PostRef] | None = None,
-             langs: list[str] | None = None) -> Published:
+             langs: list[str] | None = None, rkey: str | None = None) -> Published:
         """Publish a post, or a reply when `reply_to` is (root, parent). Mentions of handles and links
-        become facets; over 300 graphemes is refused before anything is sent."""
-        refuse_if_too_long("Bluesky", graphemes(text), MAX_GRAPHEMES, "graphemes")
+        become facets; over 300 graphemes is refused before anything is sent. With `rkey` (see
+        `record_key`), the repository refuses a second post under the same key: publishing is idempotent."""
+        refuse_if_too_long(PLATFORM, text)
         self.ensure_session()
         record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text,
                                   "createdAt": _now_iso(), "langs": langs or []}
@@ -167,10 +169,26 @@ class BlueskyClient:
             record["reply"] = {"root": {"uri": root.uri, "cid": root.cid},
                                "parent": {"uri": parent.uri, "cid": parent.cid}}
         body = self.call("POST", "com.atproto.repo.createRecord", what="publish a post",
-                         json={"repo": self.did, "collection": "app.bsky.feed.post", "record": record})
+                         json={"repo": self.did, "collection": "app.bsky.feed.post", "record": record,
+                               **({"rkey": rkey} if rkey else {})})
         uri, cid = body.get("uri"), body.get("cid")
         if not isinstance(uri, str) or not isinstance(cid, str):
             raise BadResponse(f"{self.api.source}: publish a post: the answer has no uri and cid")
+        return Published(uri, cid, post_url(self.handle, uri))
+
+    def own_post(self, rkey: str) -> Published | None:
+        """The brand's post under `rkey`, or None if there is none."""
+        self.ensure_session()
+        try:
+            body = self.call("GET", "com.atproto.repo.getRecord", what="look for a published post",
+                             params={"repo": self.did, "collection": "app.bsky.feed.post", "rkey": rkey})
+        except BadResponse as exc:
+            if "RecordNotFound" in str(exc) or "Could not locate record" in str(exc):
+                return None
+            raise
+        uri, cid = body.get("uri"), body.get("cid")
+        if not isinstance(uri, str) or not isinstance(cid, str):
+            raise BadResponse(f"{self.api.source}: look for a published post: the answer has no uri and cid")
         return Published(uri, cid, post_url(self.handle, uri))
 
     def _facets(self, text: str) -> list[dict[str, Any]]:
@@ -257,6 +275,13 @@ def to_message(view: dict[str, Any], kind: str, direction: str, account: str) ->
         "url": post_url(author.get("handle") or author["did"], view["uri"]),
         "account": account,
     }
+
+
+def record_key(key: str, at: datetime) -> str:
+    """A record key (a TID: 53 bits of microseconds, 10 bits of clock id, in base32-sortable) that is the
+    same every time for the same `key` and time: the key of a notice's post, so it can exist only once."""
+    value = (int(at.timestamp() * 1_000_000) << 10) | (zlib.crc32(key.encode()) & 0x3FF)
+    return "".join(_TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
 
 
 def post_url(handle: str, uri: str) -> str:

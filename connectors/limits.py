@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import regex
 
@@ -49,6 +50,24 @@ def _x_plain_weight(text: str) -> int:
     return total
 
 
-def refuse_if_too_long(platform: str, measured: int, limit: int, unit: str) -> None:
-    if measured > limit:
-        raise ValueError(f"a {platform} post holds at most {limit} {unit}; this has {measured}")
+# platform -> (display name, how it measures a post, its limit, the unit)
+LIMITS: dict[str, tuple[str, Callable[[str], int], int, str]] = {
+    "bluesky": ("Bluesky", graphemes, 300, "graphemes"),
+    "mastodon": ("Mastodon", mastodon_length, 500, "characters"),
+    "x": ("X", x_weighted_length, 280, "weighted characters"),
+}
+
+
+def too_long(platform: str, text: str, limit: int | None = None) -> str | None:
+    """Why `text` is too long to post on `platform` (None if it fits, or the platform has no limit here)."""
+    if platform not in LIMITS:
+        return None
+    name, measure, default_limit, unit = LIMITS[platform]
+    size, limit = measure(text), limit or default_limit
+    return f"{name} posts hold at most {limit} {unit}; this has {size}" if size > limit else None
+
+
+def refuse_if_too_long(platform: str, text: str, limit: int | None = None) -> None:
+    problem = too_long(platform, text, limit)
+    if problem:
+        raise ValueError(problem)

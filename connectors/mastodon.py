@@ -31,7 +31,7 @@ import orjson
 from connectors.base import Collector, FetchResult, Published, advance_watermark, read_watermarks
 from connectors.html_text import html_to_text
 from connectors.http import ApiClient, BadResponse, parse_json
-from connectors.limits import mastodon_length, refuse_if_too_long
+from connectors.limits import refuse_if_too_long
 
 PLATFORM = "mastodon"
 MAX_CHARACTERS = 500  # the default of a Mastodon instance
@@ -96,7 +96,7 @@ class MastodonClient:
              language: str | None = None, visibility: str = "public",
              max_characters: int = MAX_CHARACTERS) -> Published:
         """Publish a status (a reply when `in_reply_to_id`, a stored message id, is given)."""
-        refuse_if_too_long("Mastodon", mastodon_length(text), max_characters, "characters")
+        refuse_if_too_long(PLATFORM, text, max_characters)
         body: dict[str, Any] = {"status": text, "visibility": visibility}
         if in_reply_to_id:
             body["in_reply_to_id"] = in_reply_to_id.rsplit("/", 1)[-1]

@@ -25,10 +25,9 @@ import orjson
 
 from connectors.base import Collector, FetchResult, Published, advance_watermark, id_number, read_watermarks
 from connectors.http import ApiClient, BadResponse
-from connectors.limits import refuse_if_too_long, x_weighted_length
+from connectors.limits import refuse_if_too_long
 
 PLATFORM = "x"
-MAX_WEIGHTED = 280
 PAGE_SIZE = 100
 TWEET_FIELDS = {"tweet.fields": "created_at,author_id,conversation_id,referenced_tweets,lang",
                 "expansions": "author_id", "user.fields": "username"}
@@ -73,8 +72,17 @@ class XClient:
                     return  # newest first: everything from here on was read before
                 yield item, users
 
+    def find_own_post(self, text: str) -> Published | None:
+        """The brand's post with exactly this text among its latest page (X has no idempotency key:
+        this is how a retry after a lost answer finds the post it already made)."""
+        for items, _ in self.pages(f"/2/users/{self.user_id}/tweets", {**TWEET_FIELDS, "exclude": "retweets"},
+                                   "look for a published post"):
+            match = next((t for t in items if t.get("text") == text and isinstance(t.get("id"), str)), None)
+            return Published(match["id"], f"https://x.com/i/web/status/{match['id']}") if match else None
+        return None
+
     def post(self, text: str, reply_to_id: str | None = None) -> Published:
-        refuse_if_too_long("X", x_weighted_length(text), MAX_WEIGHTED, "weighted characters")
+        refuse_if_too_long(PLATFORM, text)
         body: dict[str, Any] = {"text": text}
         if reply_to_id:
             body["reply"] = {"in_reply_to_tweet_id": reply_to_id}

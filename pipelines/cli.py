@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -62,6 +63,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_dashboard)
 
+    notices = sub.add_parser("notices", help="review, approve and publish drafted notices")
+    verbs = notices.add_subparsers(dest="verb", required=True)
+    p = verbs.add_parser("list", parents=[common], help="one line per notice: id, status, platform, lang, first words")
+    p.add_argument("--status", choices=["draft", "approved", "published", "rejected", "failed"])
+    p.set_defaults(func=cmd_notices_list)
+    for verb, helptext in (("approve", "approve a draft (or a failed notice, to try again)"),
+                           ("reject", "reject a notice")):
+        p = verbs.add_parser(verb, parents=[common], help=helptext)
+        p.add_argument("notice_id")
+        p.add_argument("--by", default=os.environ.get("USER") or "unknown", help="who decides (default: $USER)")
+        p.set_defaults(func=cmd_notices_decide, verb=verb)
+    p = verbs.add_parser("edit", parents=[common], help="replace a draft's text (the old one stays in the audit)")
+    p.add_argument("notice_id")
+    p.add_argument("--text", required=True)
+    p.add_argument("--by", default=os.environ.get("USER") or "unknown")
+    p.set_defaults(func=cmd_notices_edit)
+    p = verbs.add_parser("publish", parents=[common], help="publish every approved notice, exactly once")
+    p.set_defaults(func=cmd_notices_publish)
+
     p = sub.add_parser("dagster-dev", parents=[common], help="the Dagster UI over the same definitions")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(func=cmd_dagster_dev)
@@ -112,6 +132,62 @@ def cmd_detect(args: argparse.Namespace) -> int:
     print(f"detect: {report.windows} windows, {report.messages} messages ({report.late_messages} late), "
           f"{report.opened} incidents opened, {report.updated} updated; {alerts} open alerts")
     return 0
+
+
+def cmd_notices_list(args: argparse.Namespace) -> int:
+    db_path = _environment(args)
+    with connect(db_path) as con:
+        prepare_database(con, load_settings())
+        rows = con.execute("""SELECT notice_id, status, platform, lang, text, problem FROM notices
+                              WHERE ? IS NULL OR status = ? ORDER BY created_at, notice_id""",
+                           [args.status, args.status]).fetchall()
+    for notice_id, status, platform, lang, text, problem in rows:
+        words = " ".join(text.split()[:12])
+        print(f"{notice_id}\t{status}\t{platform}\t{lang}\t{words}{' ...' if len(text.split()) > 12 else ''}"
+              f"{f'  [{problem}]' if problem else ''}")
+    return 0
+
+
+def cmd_notices_decide(args: argparse.Namespace) -> int:
+    from pipelines.notices.store import approve, reject
+
+    decide = approve if args.verb == "approve" else reject
+    return _change_notice(args, lambda con, now: decide(con, args.notice_id, args.by, now))
+
+
+def cmd_notices_edit(args: argparse.Namespace) -> int:
+    from pipelines.notices.store import edit
+
+    return _change_notice(args, lambda con, now: edit(con, args.notice_id, args.text, args.by, now))
+
+
+def _change_notice(args: argparse.Namespace, change) -> int:
+    """Apply one person's change to a notice, then say its status and anything that blocks it."""
+    db_path = _environment(args)
+    with connect(db_path) as con:
+        prepare_database(con, load_settings())
+        notice = change(con, datetime.now(timezone.utc))
+        problem = con.execute("SELECT problem FROM notices WHERE notice_id = ?", [notice.notice_id]).fetchone()[0]
+        publish_read_copy(con, db_path)
+    print(f"{notice.notice_id}: {notice.status}" + (f" ({problem})" if problem else ""))
+    return 0
+
+
+def cmd_notices_publish(args: argparse.Namespace) -> int:
+    from pipelines.notices.publish import publish_approved
+
+    db_path = _environment(args)
+    settings = load_settings()
+    with connect(db_path) as con:
+        prepare_database(con, settings)
+        outcomes = publish_approved(con, settings, datetime.now(timezone.utc))
+        publish_read_copy(con, db_path)
+    for outcome in outcomes:
+        stream = sys.stdout if outcome.status == "published" else sys.stderr
+        print(f"{outcome.notice_id}: {outcome.status}: {outcome.detail}", file=stream)
+    print(f"notices: {sum(o.status == 'published' for o in outcomes)} published, "
+          f"{sum(o.status == 'failed' for o in outcomes)} failed")
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:

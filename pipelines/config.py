@@ -71,6 +71,7 @@ class Settings:
     business_hours: BusinessHours = field(default_factory=BusinessHours)
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     silent_after_minutes: int = 180   # [health]: a source with no new message for this long is 'silent'
+    notice_templates_dir: Path | None = None  # [notices] templates_dir: templates that replace the built-in ones
     path: Path | None = None  # where it was loaded from; None for the built-in default
 
 
@@ -93,7 +94,7 @@ _REQUIRED_BY_PLATFORM = {
     "mastodon": ("service", "token_env"),
     "x": ("service", "user_id", "token_env"),
 }
-_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health"}
+_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices"}
 _PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -131,6 +132,14 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
     if silent <= 0:
         raise ConfigError(f"{where}: health.silent_after_minutes must be positive, got {silent}")
 
+    notices = _table(raw, "notices", where)
+    _no_unknown(notices, {"templates_dir"}, where, "notices.")
+    templates_dir = _typed(notices, "templates_dir", str, where, "notices.")
+    if templates_dir is not None:
+        templates_path = (path.parent / templates_dir).resolve()
+        if not templates_path.is_dir():
+            raise ConfigError(f"{where}: notices.templates_dir: {templates_path} is not a directory")
+
     sources_raw = raw.get("sources", [{"platform": "demo"}])
     if not isinstance(sources_raw, list) or not all(isinstance(s, dict) for s in sources_raw):
         raise ConfigError(f"{where}: sources must be an array of tables ([[sources]])")
@@ -151,6 +160,7 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         business_hours=_parse_business_hours(_table(raw, "business_hours", where), where),
         languages=tuple(x.lower() for x in languages),
         silent_after_minutes=silent,
+        notice_templates_dir=templates_path if templates_dir is not None else None,
         path=path,
     )
 

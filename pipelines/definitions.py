@@ -11,6 +11,7 @@ from pipelines.config import load_settings
 from pipelines.detection import assets as detection_assets
 from pipelines.ingest.assets import ingest_asset
 from pipelines.metrics import assets as metrics_assets
+from pipelines.notices import assets as notices_assets
 from pipelines.resources import Warehouse
 from pipelines.warehouse import assets as warehouse_assets
 from pipelines.warehouse.connection import resolve_db_path
@@ -23,14 +24,15 @@ def build_definitions(db_path: str | None = None, config_path: str | None = None
     ingest = [ingest_asset(source) for source in settings.sources]
     conversations = warehouse_assets.conversations_asset([a.key for a in ingest])
     assets = [warehouse_assets.warehouse_schema, *ingest, conversations,
-              metrics_assets.inbox_metrics, detection_assets.incidents, warehouse_assets.read_copy]
+              metrics_assets.inbox_metrics, detection_assets.incidents, notices_assets.notices,
+              warehouse_assets.read_copy]
     checks = [*dg.load_asset_checks_from_modules([warehouse_assets, metrics_assets, detection_assets])]
     # In one process: every step writes the same DuckDB file, so parallel processes would only queue
     # on its lock, and each process would pay Dagster's start-up.
     tick = dg.define_asset_job(TICK_JOB, selection=dg.AssetSelection.all(),
                                executor_def=dg.in_process_executor,
                                description="One tick: pull every source, rebuild conversations and metrics, "
-                                           "detect incidents, publish the read copy.")
+                                           "detect incidents, draft notices, publish the read copy.")
     return dg.Definitions(
         assets=assets,
         asset_checks=checks,

@@ -48,8 +48,9 @@ def test_db_comes_from_the_environment(tmp_path):
     (["import", "nope.jsonl"], None, "earshot: error: nope.jsonl: cannot read: No such file or directory"),
     (["run"], "[sla]\nfirst_response_minutes = 'soon'\n", "sla.first_response_minutes must be int"),
     (["run", "--config", "missing.toml"], None, "missing.toml: configuration file not found"),
-    (["run"], "[[sources]]\nplatform = 'mastodon'\nservice = 'https://m.example'\n",
-     "platform 'mastodon' has no connector yet"),
+    (["run"], "[[sources]]\nplatform = 'linkedin'\n", "platform 'linkedin' has no connector yet"),
+    (["run"], "[[sources]]\nplatform = 'mastodon'\nservice = 'https://m.example'\ntoken_env = 'EARSHOT_M_TOKEN'\n",
+     "source 'mastodon': environment variable EARSHOT_M_TOKEN is not set"),
 ])
 def test_bad_input_is_one_line_and_non_zero(tmp_path, args, config, expected):
     if config:
