@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -132,10 +133,12 @@ def publish_killed_then_again(db: Path, toml: Path, tmp_path: Path, env: dict[st
 
 
 def approve_one(db: Path, settings: Settings) -> tuple[str, str]:
-    from pipelines.notices.store import approve
+    """Draft, give the first Czech notice a text of its own (the devnet keeps earlier runs' posts), approve."""
+    from pipelines.notices.store import approve, edit
     with connect(db) as con:
         draft_notices(con, settings, datetime.now(timezone.utc))
         notice_id, text = con.execute("SELECT notice_id, text FROM notices WHERE lang = 'cs' ORDER BY notice_id").fetchone()
+        text = edit(con, notice_id, f"{text} #{uuid.uuid4().hex[:8]}", "jana", datetime.now(timezone.utc)).text
         approve(con, notice_id, "jana", datetime.now(timezone.utc))
     return notice_id, text
 
@@ -162,7 +165,7 @@ def test_a_publisher_killed_between_sending_and_recording_posts_once_on_bluesky(
                                               [notice_id]).fetchall()]
     assert len(mine) == 1 and stored[0] == "published" and stored[1] == mine[0]["post"]["uri"]
     assert mine[0]["post"]["record"]["langs"] == ["cs"]
-    assert actions == ["drafted", "approved", "publishing", "publishing", "published"]
+    assert actions == ["drafted", "edited", "approved", "publishing", "publishing", "published"]
 
 
 def test_a_publisher_killed_between_sending_and_recording_posts_once_on_mastodon_and_x(scam_db, tmp_path):
