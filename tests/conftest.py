@@ -3,8 +3,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import httpx
@@ -49,6 +50,21 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def load(con: duckdb.DuckDBPyConnection, tmp_path: Path, records: list[dict | str],
          name: str = "in.jsonl", settings: Settings | None = None) -> ImportReport:
     return import_jsonl(con, str(write_jsonl(tmp_path / name, records)), settings or Settings())
+
+
+@pytest.fixture
+def start_fake() -> Iterator[Callable[..., Any]]:
+    """Start local fake servers (tests/fakes) for one test: `start_fake(FakeX, page_cap=2)`; every one
+    started is stopped after the test, whatever its outcome."""
+    started: list[Any] = []
+
+    def start(server_class: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        started.append(server_class(*args, **kwargs))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
 
 
 # ---- the real local Bluesky network (../shared/bsky-devnet) ------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.utils import formatdate
 
 import pytest
@@ -28,16 +28,8 @@ class ScriptedServer(FakeServer):
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[int, float], Reply]], ScriptedServer]]:
-    servers: list[ScriptedServer] = []
-
-    def start(script: Callable[[int, float], Reply]) -> ScriptedServer:
-        servers.append(ScriptedServer(script))
-        return servers[-1]
-
-    yield start
-    for s in servers:
-        s.close()
+def serve(start_fake) -> Callable[[Callable[[int, float], Reply]], ScriptedServer]:
+    return lambda script: start_fake(ScriptedServer, script)
 
 
 OK: Reply = (200, JSON, b'{"ok": true}', 0)

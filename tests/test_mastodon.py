@@ -3,7 +3,6 @@ over real HTTP: mentions, DMs and the brand's replies in, exactly once across ki
 out, broken answers refused without losing what was stored, statuses published once per idempotency key."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,8 @@ TOKEN_ENV = "EARSHOT_TEST_MASTODON_TOKEN"
 
 
 @pytest.fixture
-def instance() -> Iterator[FakeMastodon]:
-    fake = FakeMastodon()
-    yield fake
-    fake.close()
+def instance(start_fake) -> FakeMastodon:
+    return start_fake(FakeMastodon)
 
 
 def mastodon_config(tmp_path: Path, fake: FakeMastodon) -> Path:
@@ -76,87 +73,75 @@ def mentions(fake: FakeMastodon, who: Account, count: int, tag: str) -> list[dic
     return [fake.publish(who, f"@voltra still no signal in Brno, day {i} ({tag})") for i in range(count)]
 
 
-def test_killing_earshot_run_in_the_middle_of_paging_loses_and_duplicates_nothing(tmp_path):
-    fake = FakeMastodon(page_cap=2)   # many pages: the kills land inside the paged fetch
-    try:
-        brand, ana = fake.add_account("voltra"), fake.add_account("ana")
-        first = mentions(fake, ana, 9, "first")
-        for status in first[:3]:
-            fake.publish(brand, "@ana we are looking into it", in_reply_to=status["id"])
-        db, toml = tmp_path / "k.duckdb", mastodon_config(tmp_path, fake)
-        secrets = {TOKEN_ENV: brand.token}
-        # verify_credentials is request 1; mention pages 2-7; the brand's statuses 8-10; conversations 11.
-        kills = [earshot_run_killed(fake, at, db, toml, secrets) for at in (2, 4, 6, 9, 11)]
-        assert kills == [-9] * 5
-        assert earshot_run(db, toml, secrets).returncode == 0
-        later = mentions(fake, ana, 5, "later")  # then walked forward from the stored ids, two per page
-        assert earshot_run(db, toml, secrets).returncode == 0
+def test_killing_earshot_run_in_the_middle_of_paging_loses_and_duplicates_nothing(start_fake, tmp_path):
+    fake = start_fake(FakeMastodon, page_cap=2)   # many pages: the kills land inside the paged fetch
+    brand, ana = fake.add_account("voltra"), fake.add_account("ana")
+    first = mentions(fake, ana, 9, "first")
+    for status in first[:3]:
+        fake.publish(brand, "@ana we are looking into it", in_reply_to=status["id"])
+    db, toml = tmp_path / "k.duckdb", mastodon_config(tmp_path, fake)
+    secrets = {TOKEN_ENV: brand.token}
+    # verify_credentials is request 1; mention pages 2-7; the brand's statuses 8-10; conversations 11.
+    kills = [earshot_run_killed(fake, at, db, toml, secrets) for at in (2, 4, 6, 9, 11)]
+    assert kills == [-9] * 5
+    assert earshot_run(db, toml, secrets).returncode == 0
+    later = mentions(fake, ana, 5, "later")  # then walked forward from the stored ids, two per page
+    assert earshot_run(db, toml, secrets).returncode == 0
 
-        ids = [row[0] for row in stored(db, "direction = 'inbound'")]
-        assert sorted(ids) == sorted(f"{fake.host}/{s['id']}" for s in first + later)   # every one, once
-        assert len(stored(db, "direction = 'outbound'")) == 3
-        with connect(db) as con:
-            unfinished = con.execute("SELECT count(*) FROM connector_runs WHERE finished_at IS NULL").fetchone()[0]
-        assert unfinished == 5
-    finally:
-        fake.close()
+    ids = [row[0] for row in stored(db, "direction = 'inbound'")]
+    assert sorted(ids) == sorted(f"{fake.host}/{s['id']}" for s in first + later)   # every one, once
+    assert len(stored(db, "direction = 'outbound'")) == 3
+    with connect(db) as con:
+        unfinished = con.execute("SELECT count(*) FROM connector_runs WHERE finished_at IS NULL").fetchone()[0]
+    assert unfinished == 5
 
 
-def test_the_rate_limit_is_waited_out_without_one_refused_request(tmp_path, monkeypatch):
-    fake = FakeMastodon(page_cap=2)
-    try:
-        brand, ana = fake.add_account("voltra"), fake.add_account("ana")
-        posted = mentions(fake, ana, 7, "limit")
-        fake.rate_limit = (3, 1.5)   # 3 requests per 1.5 s window; the fetch needs 8
-        monkeypatch.setenv(TOKEN_ENV, brand.token)
-        db = tmp_path / "r.duckdb"
-        report = pull_first_source(db, mastodon_config(tmp_path, fake))
-        assert report.counts.inserted == len(posted)
-        assert 429 not in fake.replies   # "0 remaining" held each request until the advertised reset
-        times = [r.at for r in fake.requests]
-        assert times[3] - times[0] >= 1.4 and times[6] - times[3] >= 1.4
-    finally:
-        fake.close()
+def test_the_rate_limit_is_waited_out_without_one_refused_request(start_fake, tmp_path, monkeypatch):
+    fake = start_fake(FakeMastodon, page_cap=2)
+    brand, ana = fake.add_account("voltra"), fake.add_account("ana")
+    posted = mentions(fake, ana, 7, "limit")
+    fake.rate_limit = (3, 1.5)   # 3 requests per 1.5 s window; the fetch needs 8
+    monkeypatch.setenv(TOKEN_ENV, brand.token)
+    db = tmp_path / "r.duckdb"
+    report = pull_first_source(db, mastodon_config(tmp_path, fake))
+    assert report.counts.inserted == len(posted)
+    assert 429 not in fake.replies   # "0 remaining" held each request until the advertised reset
+    times = [r.at for r in fake.requests]
+    assert times[3] - times[0] >= 1.4 and times[6] - times[3] >= 1.4
 
 
-def test_a_5xx_burst_is_retried_and_a_broken_page_fails_the_pull_without_losing_anything(tmp_path, monkeypatch):
-    fake = FakeMastodon(page_cap=2)
-    try:
-        brand, ana = fake.add_account("voltra"), fake.add_account("ana")
-        early = mentions(fake, ana, 3, "early")
-        monkeypatch.setenv(TOKEN_ENV, brand.token)
-        db, toml = tmp_path / "b.duckdb", mastodon_config(tmp_path, fake)
-        fake.faults.extend([(503, JSON, b"{}", 0.0), (502, {"Content-Type": "text/html"}, b"<h1>Bad gateway</h1>", 0.0)])
-        assert pull_first_source(db, toml).counts.inserted == 3           # the burst was retried
-        late = mentions(fake, ana, 4, "late")
-        fake.requests.clear()
-        fake.before_reply = lambda n, request: (   # the second mention page comes back cut off
-            fake.faults.append((200, JSON, b'[{"id": "1", "type": "men', 0.0)) if n == 3 else None)
-        with pytest.raises(BadResponse, match=r"^mastodon: list mentions: the response body is not valid JSON"):
-            pull_first_source(db, toml)
-        assert len(stored(db)) == 3                                      # what was stored before is intact
-        with connect(db) as con:
-            health = con.execute("SELECT status, last_error FROM source_health").fetchone()
-        assert health[0] == "failing" and "not valid JSON" in health[1]
-        fake.before_reply = None
-        assert pull_first_source(db, toml).counts.inserted == 4          # nothing skipped by the failed pull
-        assert len(stored(db)) == len(early + late)
-    finally:
-        fake.close()
+def test_a_5xx_burst_is_retried_and_a_broken_page_fails_the_pull_without_losing_anything(start_fake, tmp_path, monkeypatch):
+    fake = start_fake(FakeMastodon, page_cap=2)
+    brand, ana = fake.add_account("voltra"), fake.add_account("ana")
+    early = mentions(fake, ana, 3, "early")
+    monkeypatch.setenv(TOKEN_ENV, brand.token)
+    db, toml = tmp_path / "b.duckdb", mastodon_config(tmp_path, fake)
+    fake.faults.extend([(503, JSON, b"{}", 0.0), (502, {"Content-Type": "text/html"}, b"<h1>Bad gateway</h1>", 0.0)])
+    assert pull_first_source(db, toml).counts.inserted == 3           # the burst was retried
+    late = mentions(fake, ana, 4, "late")
+    fake.requests.clear()
+    fake.before_reply = lambda n, request: (   # the second mention page comes back cut off
+        fake.faults.append((200, JSON, b'[{"id": "1", "type": "men', 0.0)) if n == 3 else None)
+    with pytest.raises(BadResponse, match=r"^mastodon: list mentions: the response body is not valid JSON"):
+        pull_first_source(db, toml)
+    assert len(stored(db)) == 3                                      # what was stored before is intact
+    with connect(db) as con:
+        health = con.execute("SELECT status, last_error FROM source_health").fetchone()
+    assert health[0] == "failing" and "not valid JSON" in health[1]
+    fake.before_reply = None
+    assert pull_first_source(db, toml).counts.inserted == 4          # nothing skipped by the failed pull
+    assert len(stored(db)) == len(early + late)
 
 
-def test_a_next_page_on_another_host_is_refused_and_gets_no_token(instance, tmp_path):
-    other = FakeMastodon()
-    try:
-        brand = instance.add_account("voltra")
-        api = MastodonClient(ApiClient(instance.url, "mastodon"), brand.token)
-        instance.faults.append((200, {**JSON, "Link": f'<{other.url}/api/v1/notifications?max_id=1>; rel="next"'},
-                                b'[{"id": "5", "type": "mention"}]', 0.0))
-        with pytest.raises(BadResponse, match="the next page is on another host"):
-            list(api.timeline("/api/v1/notifications", {}, None, "list mentions", 40))
-        assert other.requests == []
-    finally:
-        other.close()
+def test_a_next_page_on_another_host_is_refused_and_gets_no_token(start_fake, instance, tmp_path):
+    other = start_fake(FakeMastodon)
+    brand = instance.add_account("voltra")
+    api = MastodonClient(ApiClient(instance.url, "mastodon"), brand.token)
+    instance.faults.append((200, {**JSON, "Link": f'<{other.url}/api/v1/notifications?max_id=1>; rel="next"'},
+                            b'[{"id": "5", "type": "mention"}]', 0.0))
+    with pytest.raises(BadResponse, match="the next page is on another host"):
+        list(api.timeline("/api/v1/notifications", {}, None, "list mentions", 40))
+    assert other.requests == []
 
 
 def test_publishing_twice_with_one_idempotency_key_posts_once(instance):

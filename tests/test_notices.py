@@ -168,31 +168,27 @@ def test_a_publisher_killed_between_sending_and_recording_posts_once_on_bluesky(
     assert actions == ["drafted", "edited", "approved", "publishing", "publishing", "published"]
 
 
-def test_a_publisher_killed_between_sending_and_recording_posts_once_on_mastodon_and_x(scam_db, tmp_path):
-    mastodon, x = FakeMastodon(), FakeX()
-    try:
-        brand = mastodon.add_account("voltra")
-        x_brand = x.add_user("voltra")
-        for name, source, toml_text, env, posts in (
-            ("mastodon", Source(platform="mastodon", name="m", service=mastodon.url, token_env="T"),
-             f'platform = "mastodon"\nname = "m"\nservice = "{mastodon.url}"\ntoken_env = "T"\n',
-             {"T": brand.token}, lambda: list(mastodon.state.statuses.values())),
-            ("x", Source(platform="x", name="x", service=x.url, user_id=x_brand.id, token_env="T"),
-             f'platform = "x"\nname = "x"\nservice = "{x.url}"\nuser_id = "{x_brand.id}"\ntoken_env = "T"\n',
-             {"T": x_brand.token}, lambda: list(x.tweets.values())),
-        ):
-            run_dir = tmp_path / name
-            run_dir.mkdir()
-            db = copy_of(scam_db, run_dir)
-            notice_id, text = approve_one(db, Settings(sources=(source,)))
-            done = publish_killed_then_again(db, write_config(run_dir, toml_text), run_dir, env)
-            assert done.returncode == 0 and "notices: 1 published, 0 failed" in done.stdout, (name, done.stderr)
-            assert len(posts()) == 1, name                               # exactly one post
-            with connect(db) as con:
-                assert con.execute("SELECT status FROM notices WHERE notice_id = ?", [notice_id]).fetchone() == ("published",)
-    finally:
-        mastodon.close()
-        x.close()
+def test_a_publisher_killed_between_sending_and_recording_posts_once_on_mastodon_and_x(start_fake, scam_db, tmp_path):
+    mastodon, x = start_fake(FakeMastodon), start_fake(FakeX)
+    brand = mastodon.add_account("voltra")
+    x_brand = x.add_user("voltra")
+    for name, source, toml_text, env, posts in (
+        ("mastodon", Source(platform="mastodon", name="m", service=mastodon.url, token_env="T"),
+         f'platform = "mastodon"\nname = "m"\nservice = "{mastodon.url}"\ntoken_env = "T"\n',
+         {"T": brand.token}, lambda: list(mastodon.state.statuses.values())),
+        ("x", Source(platform="x", name="x", service=x.url, user_id=x_brand.id, token_env="T"),
+         f'platform = "x"\nname = "x"\nservice = "{x.url}"\nuser_id = "{x_brand.id}"\ntoken_env = "T"\n',
+         {"T": x_brand.token}, lambda: list(x.tweets.values())),
+    ):
+        run_dir = tmp_path / name
+        run_dir.mkdir()
+        db = copy_of(scam_db, run_dir)
+        notice_id, text = approve_one(db, Settings(sources=(source,)))
+        done = publish_killed_then_again(db, write_config(run_dir, toml_text), run_dir, env)
+        assert done.returncode == 0 and "notices: 1 published, 0 failed" in done.stdout, (name, done.stderr)
+        assert len(posts()) == 1, name                               # exactly one post
+        with connect(db) as con:
+            assert con.execute("SELECT status FROM notices WHERE notice_id = ?", [notice_id]).fetchone() == ("published",)
 
 
 def test_templates_in_the_configured_folder_replace_the_built_in_ones(scam_db, tmp_path):

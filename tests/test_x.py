@@ -3,7 +3,6 @@ brand's posts in, exactly once across kills, rate limits waited out, errors sent
 posts within 280 weighted characters."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,8 @@ TOKEN_ENV = "EARSHOT_TEST_X_TOKEN"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeX]:
-    server = FakeX()
-    yield server
-    server.close()
+def fake(start_fake) -> FakeX:
+    return start_fake(FakeX)
 
 
 def x_config(tmp_path: Path, server: FakeX, user_id: str, extra: str = "") -> Path:
@@ -70,44 +67,38 @@ def mentions(server: FakeX, who: User, count: int, tag: str) -> list[dict]:
     return [server.tweet(who, f"@voltra app down again, login fails ({tag} {i})") for i in range(count)]
 
 
-def test_killing_earshot_run_in_the_middle_of_paging_loses_and_duplicates_nothing(tmp_path):
-    server = FakeX(page_cap=2)
-    try:
-        brand, ana = server.add_user("voltra"), server.add_user("ana")
-        first = mentions(server, ana, 9, "first")
-        replies = [server.tweet(brand, "@ana looking into it", reply_to=t["id"]) for t in first[:3]]
-        dms = [server.direct_message(ana, brand, f"hello? {i}") for i in range(3)]
-        db, toml = tmp_path / "k.duckdb", x_config(tmp_path, server, brand.id)
-        secrets = {TOKEN_ENV: brand.token}
-        # mention pages are requests 1-5; the brand's posts 6-7; DM events 8-9.
-        assert [earshot_run_killed(server, at, db, toml, secrets) for at in (1, 3, 5, 7, 9)] == [-9] * 5
-        assert earshot_run(db, toml, secrets).returncode == 0
-        later = mentions(server, ana, 5, "later") + [server.direct_message(ana, brand, "still waiting")]
-        assert earshot_run(db, toml, secrets).returncode == 0
+def test_killing_earshot_run_in_the_middle_of_paging_loses_and_duplicates_nothing(start_fake, tmp_path):
+    server = start_fake(FakeX, page_cap=2)
+    brand, ana = server.add_user("voltra"), server.add_user("ana")
+    first = mentions(server, ana, 9, "first")
+    replies = [server.tweet(brand, "@ana looking into it", reply_to=t["id"]) for t in first[:3]]
+    dms = [server.direct_message(ana, brand, f"hello? {i}") for i in range(3)]
+    db, toml = tmp_path / "k.duckdb", x_config(tmp_path, server, brand.id)
+    secrets = {TOKEN_ENV: brand.token}
+    # mention pages are requests 1-5; the brand's posts 6-7; DM events 8-9.
+    assert [earshot_run_killed(server, at, db, toml, secrets) for at in (1, 3, 5, 7, 9)] == [-9] * 5
+    assert earshot_run(db, toml, secrets).returncode == 0
+    later = mentions(server, ana, 5, "later") + [server.direct_message(ana, brand, "still waiting")]
+    assert earshot_run(db, toml, secrets).returncode == 0
 
-        expected = {t["id"] for t in first + replies + dms + later}
-        assert set(stored(db)) == expected   # every one, once (ids are the primary key)
-        with connect(db) as con:
-            unfinished = con.execute("SELECT count(*) FROM connector_runs WHERE finished_at IS NULL").fetchone()[0]
-        assert unfinished == 5
-    finally:
-        server.close()
+    expected = {t["id"] for t in first + replies + dms + later}
+    assert set(stored(db)) == expected   # every one, once (ids are the primary key)
+    with connect(db) as con:
+        unfinished = con.execute("SELECT count(*) FROM connector_runs WHERE finished_at IS NULL").fetchone()[0]
+    assert unfinished == 5
 
 
-def test_the_rate_limit_is_waited_out_without_one_refused_request(tmp_path, monkeypatch):
-    server = FakeX(page_cap=2)
-    try:
-        brand, ana = server.add_user("voltra"), server.add_user("ana")
-        posted = mentions(server, ana, 7, "limit")
-        server.rate_limit = (3, 1.0)   # X resets are whole epoch seconds: up to 2 s per window here
-        monkeypatch.setenv(TOKEN_ENV, brand.token)
-        report = pull_first_source(tmp_path / "r.duckdb", x_config(tmp_path, server, brand.id, "dms = false\n"))
-        assert report.counts.inserted == len(posted)
-        assert 429 not in server.replies
-        times = [r.at for r in server.requests]
-        assert len(times) == 5 and times[3] - times[2] > 0.5   # the fourth waited for the reset
-    finally:
-        server.close()
+def test_the_rate_limit_is_waited_out_without_one_refused_request(start_fake, tmp_path, monkeypatch):
+    server = start_fake(FakeX, page_cap=2)
+    brand, ana = server.add_user("voltra"), server.add_user("ana")
+    posted = mentions(server, ana, 7, "limit")
+    server.rate_limit = (3, 1.0)   # X resets are whole epoch seconds: up to 2 s per window here
+    monkeypatch.setenv(TOKEN_ENV, brand.token)
+    report = pull_first_source(tmp_path / "r.duckdb", x_config(tmp_path, server, brand.id, "dms = false\n"))
+    assert report.counts.inserted == len(posted)
+    assert 429 not in server.replies
+    times = [r.at for r in server.requests]
+    assert len(times) == 5 and times[3] - times[2] > 0.5   # the fourth waited for the reset
 
 
 def test_an_error_sent_with_http_200_fails_the_pull_with_its_words(fake, tmp_path, monkeypatch):
@@ -119,18 +110,15 @@ def test_an_error_sent_with_http_200_fails_the_pull_with_its_words(fake, tmp_pat
         assert con.execute("SELECT status FROM source_health").fetchone() == ("failing",)
 
 
-def test_a_plan_without_direct_messages_fails_clearly_until_they_are_turned_off(tmp_path, monkeypatch):
-    server = FakeX(dm_access=False)
-    try:
-        brand, ana = server.add_user("voltra"), server.add_user("ana")
-        server.tweet(ana, "@voltra hello")
-        monkeypatch.setenv(TOKEN_ENV, brand.token)
-        db = tmp_path / "d.duckdb"
-        with pytest.raises(AuthError, match="list direct messages: HTTP 403 .not allowed for these credentials.*client-not-enrolled"):
-            pull_first_source(db, x_config(tmp_path, server, brand.id))
-        assert pull_first_source(db, x_config(tmp_path, server, brand.id, "dms = false\n")).counts.inserted == 1
-    finally:
-        server.close()
+def test_a_plan_without_direct_messages_fails_clearly_until_they_are_turned_off(start_fake, tmp_path, monkeypatch):
+    server = start_fake(FakeX, dm_access=False)
+    brand, ana = server.add_user("voltra"), server.add_user("ana")
+    server.tweet(ana, "@voltra hello")
+    monkeypatch.setenv(TOKEN_ENV, brand.token)
+    db = tmp_path / "d.duckdb"
+    with pytest.raises(AuthError, match="list direct messages: HTTP 403 .not allowed for these credentials.*client-not-enrolled"):
+        pull_first_source(db, x_config(tmp_path, server, brand.id))
+    assert pull_first_source(db, x_config(tmp_path, server, brand.id, "dms = false\n")).counts.inserted == 1
 
 
 def test_posts_are_measured_as_x_counts_them(fake):
