@@ -29,10 +29,6 @@ class _TextCollector(HTMLParser):
         elif tag == "p" and self.parts:
             self.parts.append("\n\n")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED and self._skipping:
             self._skipping -= 1

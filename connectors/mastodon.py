@@ -34,9 +34,7 @@ from connectors.http import ApiClient, BadResponse, parse_json
 from connectors.limits import refuse_if_too_long
 
 PLATFORM = "mastodon"
-MAX_CHARACTERS = 500  # the default of a Mastodon instance
-PAGE_LIMITS = {"/api/v1/notifications": 80, "/api/v1/conversations": 40}
-STATUS_PAGE_LIMIT = 40
+PAGE_LIMITS = {"notifications": 80, "statuses": 40, "conversations": 40}   # the API's maximum per timeline
 TIMELINES = ("notifications", "statuses", "conversations")
 
 
@@ -94,8 +92,9 @@ class MastodonClient:
 
     def post(self, text: str, *, idempotency_key: str, in_reply_to_id: str | None = None,
              language: str | None = None, visibility: str = "public",
-             max_characters: int = MAX_CHARACTERS) -> Published:
-        """Publish a status (a reply when `in_reply_to_id`, a stored message id, is given)."""
+             max_characters: int | None = None) -> Published:
+        """Publish a status (a reply when `in_reply_to_id`, a stored message id, is given); at most
+        `max_characters` (an instance's own limit; Mastodon's default of 500 if None)."""
         refuse_if_too_long(PLATFORM, text, max_characters)
         body: dict[str, Any] = {"status": text, "visibility": visibility}
         if in_reply_to_id:
@@ -122,16 +121,16 @@ class MastodonSource:
         me = self.client.me()
         found = Collector()
         for note in self.client.timeline("/api/v1/notifications", {"types[]": "mention"}, watermarks["notifications"],
-                                         "list mentions", PAGE_LIMITS["/api/v1/notifications"]):
+                                         "list mentions", PAGE_LIMITS["notifications"]):
             advance_watermark(newest, "notifications", note.get("id"))
             if note.get("type") == "mention" and isinstance(note.get("status"), dict):
                 self._add(found, note["status"], me)
         for status in self.client.timeline(f"/api/v1/accounts/{me['id']}/statuses", {"exclude_reblogs": "true"},
-                                           watermarks["statuses"], "read the brand's statuses", STATUS_PAGE_LIMIT):
+                                           watermarks["statuses"], "read the brand's statuses", PAGE_LIMITS["statuses"]):
             advance_watermark(newest, "statuses", status.get("id"))
             self._add(found, status, me)
         for conversation in self.client.timeline("/api/v1/conversations", {}, watermarks["conversations"],
-                                                 "list direct conversations", PAGE_LIMITS["/api/v1/conversations"]):
+                                                 "list direct conversations", PAGE_LIMITS["conversations"]):
             last = conversation.get("last_status")
             if isinstance(last, dict):
                 advance_watermark(newest, "conversations", last.get("id"))  # conversations page by their latest status id

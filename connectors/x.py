@@ -17,7 +17,7 @@ X has no idempotency key: exactly-once publishing checks the account's recent po
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -107,7 +107,7 @@ class XSource:
         found = Collector()
         brand = self.client.user_id
 
-        def take(timeline: str, item: dict[str, Any], build: Any) -> None:
+        def take(timeline: str, item: dict[str, Any], build: Callable[[], dict[str, Any]]) -> None:
             advance_watermark(newest, timeline, item.get("id"))
             found.add(build, item, f"x {timeline[:-1]} {str(item.get('id'))[:40]}")
 

@@ -68,16 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("list", parents=[common], help="one line per notice: id, status, platform, lang, first words")
     p.add_argument("--status", choices=["draft", "approved", "published", "rejected", "failed"])
     p.set_defaults(func=cmd_notices_list)
+    decision = argparse.ArgumentParser(add_help=False, parents=[common])
+    decision.add_argument("notice_id")
+    decision.add_argument("--by", default=os.environ.get("USER") or "unknown", help="who decides (default: $USER)")
     for verb, helptext in (("approve", "approve a draft (or a failed notice, to try again)"),
                            ("reject", "reject a notice")):
-        p = verbs.add_parser(verb, parents=[common], help=helptext)
-        p.add_argument("notice_id")
-        p.add_argument("--by", default=os.environ.get("USER") or "unknown", help="who decides (default: $USER)")
+        p = verbs.add_parser(verb, parents=[decision], help=helptext)
         p.set_defaults(func=cmd_notices_decide, verb=verb)
-    p = verbs.add_parser("edit", parents=[common], help="replace a draft's text (the old one stays in the audit)")
-    p.add_argument("notice_id")
+    p = verbs.add_parser("edit", parents=[decision], help="replace a draft's text (the old one stays in the audit)")
     p.add_argument("--text", required=True)
-    p.add_argument("--by", default=os.environ.get("USER") or "unknown")
     p.set_defaults(func=cmd_notices_edit)
     p = verbs.add_parser("publish", parents=[common], help="publish every approved notice, exactly once")
     p.set_defaults(func=cmd_notices_publish)
@@ -167,9 +166,8 @@ def _change_notice(args: argparse.Namespace, change) -> int:
     with connect(db_path) as con:
         prepare_database(con, load_settings())
         notice = change(con, datetime.now(timezone.utc))
-        problem = con.execute("SELECT problem FROM notices WHERE notice_id = ?", [notice.notice_id]).fetchone()[0]
         publish_read_copy(con, db_path)
-    print(f"{notice.notice_id}: {notice.status}" + (f" ({problem})" if problem else ""))
+    print(f"{notice.notice_id}: {notice.status}" + (f" ({notice.problem})" if notice.problem else ""))
     return 0
 
 

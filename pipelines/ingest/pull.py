@@ -9,11 +9,11 @@ import duckdb
 from connectors.base import Connector
 from connectors.bluesky import BlueskyClient, BlueskySource
 from connectors.demo import DemoSource, DemoStream
-from connectors.http import ApiClient, ConnectorError
+from connectors.http import ConnectorError
 from connectors.mastodon import MastodonClient, MastodonSource
-from connectors.x import XClient, XSource
+from connectors.x import XSource
+from pipelines.clients import platform_client
 from pipelines.config import Settings, Source
-from pipelines.errors import EarshotError
 from pipelines.ingest.health import fail_run, finish_run, start_run
 from pipelines.warehouse.messages import UpsertCounts, begin_staging, record_rejects, stage, upsert_staged
 from pipelines.warehouse.prepare import rebuild_calendar
@@ -24,15 +24,12 @@ def connector_for(source: Source, settings: Settings) -> Connector:
     if source.platform == "demo":
         stream = DemoStream(seed=source.seed, brand=settings.brand, platform="demo", account=source.name)
         return DemoSource(stream, backfill_days=source.backfill_days)
-    if source.platform not in ("bluesky", "mastodon", "x"):
-        raise EarshotError(f"source {source.name!r}: platform {source.platform!r} has no connector yet")
-    secret = source.secret()  # config validation made sure service, handle and user_id are there
-    api = ApiClient(source.service or "", source.name)
-    if source.platform == "bluesky":
-        return BlueskySource(BlueskyClient(api, source.handle or "", secret), source.name, source.search)
-    if source.platform == "mastodon":
-        return MastodonSource(MastodonClient(api, secret), source.name)
-    return XSource(XClient(api, secret, source.user_id or ""), source.name, dms=source.dms)
+    client = platform_client(source)
+    if isinstance(client, BlueskyClient):
+        return BlueskySource(client, source.name, source.search)
+    if isinstance(client, MastodonClient):
+        return MastodonSource(client, source.name)
+    return XSource(client, source.name, dms=source.dms)
 
 
 @dataclass(frozen=True)

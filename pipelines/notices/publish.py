@@ -18,9 +18,9 @@ import duckdb
 
 from connectors.base import Published as Posted
 from connectors.bluesky import BlueskyClient, record_key
-from connectors.http import ApiClient, ConnectorError
+from connectors.http import ConnectorError
 from connectors.mastodon import MastodonClient
-from connectors.x import XClient
+from pipelines.clients import PLATFORMS, platform_client
 from pipelines.config import Settings, Source
 from pipelines.notices.store import PIPELINE, Notice, audit, get_notice
 
@@ -36,9 +36,11 @@ class Outcome:
 
 def publisher_for(source: Source) -> tuple[Publisher, Callable[[], None]]:
     """(publish a notice, close the client) for a configured source that can publish."""
-    api = ApiClient(source.service or "", source.name)
-    if source.platform == "bluesky":
-        bluesky = BlueskyClient(api, source.handle or "", source.secret())
+    if source.platform not in PLATFORMS:
+        raise ConnectorError(f"{source.name}: platform {source.platform!r} cannot publish")
+    client = platform_client(source)
+    if isinstance(client, BlueskyClient):
+        bluesky = client
 
         def to_bluesky(notice: Notice) -> Posted:
             rkey = record_key(notice.notice_id, notice.created_at)
@@ -51,15 +53,13 @@ def publisher_for(source: Source) -> tuple[Publisher, Callable[[], None]]:
                     if found is None:
                         raise
             return Posted(found.uri, found.url)
-        return to_bluesky, api.close
-    if source.platform == "mastodon":
-        mastodon = MastodonClient(api, source.secret())
+        return to_bluesky, client.api.close
+    if isinstance(client, MastodonClient):
+        mastodon = client
         return (lambda notice: mastodon.post(notice.text, idempotency_key=notice.notice_id,
-                                             language=notice.lang)), api.close
-    if source.platform == "x":
-        x = XClient(api, source.secret(), source.user_id or "")
-        return (lambda notice: x.find_own_post(notice.text) or x.post(notice.text)), api.close
-    raise ConnectorError(f"{source.name}: platform {source.platform!r} cannot publish")
+                                             language=notice.lang)), client.api.close
+    x = client
+    return (lambda notice: x.find_own_post(notice.text) or x.post(notice.text)), client.api.close
 
 
 def publish_approved(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime,

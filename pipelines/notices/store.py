@@ -12,11 +12,11 @@ from datetime import datetime
 import duckdb
 
 from connectors.limits import too_long
+from pipelines.clients import PLATFORMS
 from pipelines.config import Settings
 from pipelines.errors import EarshotError
 from pipelines.notices.drafts import NOTICE_KINDS, Templates, facts_of
 
-PUBLISHING_PLATFORMS = ("bluesky", "mastodon", "x")
 MIN_LANGUAGE_SHARE = 0.2
 PIPELINE = "earshot"   # the actor of steps the pipeline takes by itself
 
@@ -35,6 +35,7 @@ class Notice:
     text: str
     status: str
     created_at: datetime
+    problem: str | None   # why it cannot be approved as it is
 
 
 def audit(con: duckdb.DuckDBPyConnection, notice_id: str, action: str, actor: str, now: datetime,
@@ -44,7 +45,7 @@ def audit(con: duckdb.DuckDBPyConnection, notice_id: str, action: str, actor: st
 
 def draft_notices(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime) -> int:
     """Draft the notices of every alertable incident that has none yet; returns how many were drafted."""
-    channels = [s for s in settings.sources if s.platform in PUBLISHING_PLATFORMS]
+    channels = [s for s in settings.sources if s.platform in PLATFORMS]
     if not channels:
         return 0
     incidents = con.execute(f"""
@@ -85,7 +86,7 @@ def incident_languages(con: duckdb.DuckDBPyConnection, incident_id: str) -> list
 
 
 def get_notice(con: duckdb.DuckDBPyConnection, notice_id: str) -> Notice:
-    row = con.execute("""SELECT notice_id, incident_id, source, platform, lang, text, status, created_at
+    row = con.execute("""SELECT notice_id, incident_id, source, platform, lang, text, status, created_at, problem
                          FROM notices WHERE notice_id = ?""", [notice_id]).fetchone()
     if row is None:
         raise NoticeError(f"notice {notice_id!r} does not exist (earshot notices list shows them)")
@@ -108,9 +109,9 @@ def _change_status(con: duckdb.DuckDBPyConnection, notice_id: str, allowed_from:
 
 def approve(con: duckdb.DuckDBPyConnection, notice_id: str, actor: str, now: datetime) -> Notice:
     """draft (or failed, to try again) -> approved; a text the platform would refuse cannot be approved."""
-    problem = con.execute("SELECT problem FROM notices WHERE notice_id = ?", [notice_id]).fetchone()
-    if problem and problem[0]:
-        raise NoticeError(f"notice {notice_id!r} cannot be approved: {problem[0]}")
+    problem = get_notice(con, notice_id).problem
+    if problem:
+        raise NoticeError(f"notice {notice_id!r} cannot be approved: {problem}")
     return _change_status(con, notice_id, ("draft", "failed"), "approved", actor, now,
                           ", approved_at = ?, approved_by = ?, error = NULL", [now, actor])
 
