@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -41,14 +42,19 @@ def bystander_did(net: dict) -> str:
     return net["accounts"]["bystander.test"]["did"]
 
 
-def wait_for_notification(brand: BlueskyClient, uri: str, timeout_s: float = 20) -> None:
-    """A new post reaches the AppView's notifications within about a second: poll for it."""
+def wait_until_indexed(read: Callable[[], Iterable[dict]], uri: str, timeout_s: float = 20) -> None:
+    """The AppView indexes a new post within about a second of the PDS storing it: poll `read` (notifications,
+    the brand's feed, a search) until the post with `uri` is there."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if any(n.get("uri") == uri for n in brand.notifications(None)):
+        if any(item.get("uri") == uri for item in read()):
             return
         time.sleep(0.3)
-    raise AssertionError(f"{uri} never showed up in the brand's notifications")
+    raise AssertionError(f"{uri} was never indexed by the AppView")
+
+
+def wait_for_notification(brand: BlueskyClient, uri: str) -> None:
+    wait_until_indexed(lambda: brand.notifications(None), uri)
 
 
 def run(db: Path, toml: Path, net: dict) -> subprocess.CompletedProcess:
@@ -67,6 +73,8 @@ def test_earshot_run_ingests_a_mention_and_the_brands_reply_once(bsky_devnet, tm
     # Talk about the brand that does not tag it: found by the configured search.
     untagged = client(net, "bystander.test").post(f"is Brand down for anyone else? login fails {tag}x")
     wait_for_notification(brand, mention.uri)
+    wait_until_indexed(lambda: brand.own_posts(None), reply.uri)
+    wait_until_indexed(lambda: brand.search(f"{tag}x", None), untagged.uri)
 
     db, toml = tmp_path / "e.duckdb", config(tmp_path, net, f'search = ["{tag}x"]\n')
     first = run(db, toml, net)
@@ -95,6 +103,7 @@ def test_earshot_run_ingests_a_mention_and_the_brands_reply_once(bsky_devnet, tm
 KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 import connectors.bluesky as bluesky
 from connectors.http import ApiClient
@@ -153,9 +162,10 @@ def test_publishing_sets_mention_and_link_facets_in_utf8_bytes(bsky_devnet):
     brand, customer = client(net, "brand.test"), client(net, "customer.test")
     text = "Pozor 🇨🇿 @customer.test: we never ask for your PIN. Status: https://status.example.com/scam"
     published = brand.post(text, langs=["cs"])
-    thread = brand.call("GET", "app.bsky.feed.getPostThread", what="read the thread",
-                        params={"uri": published.uri, "depth": 0})
-    record = thread["thread"]["post"]["record"]
+    # The record as the PDS stored it (the AppView indexes it a moment later, so reading it there races).
+    repo, _, rkey = published.uri.removeprefix("at://").split("/")
+    record = brand.call("GET", "com.atproto.repo.getRecord", what="read the record",
+                        params={"repo": repo, "collection": "app.bsky.feed.post", "rkey": rkey})["value"]
     assert record["text"] == text and record["langs"] == ["cs"]
     raw = text.encode()
     spans = {f["features"][0]["$type"].rsplit("#", 1)[1]: (raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode(),

@@ -157,14 +157,16 @@ def test_a_publisher_killed_between_sending_and_recording_posts_once_on_bluesky(
     from connectors.bluesky import BlueskyClient
     from connectors.http import ApiClient
     brand = BlueskyClient(ApiClient(net["pds"], "check"), "brand.test", env["P"])
-    feed = brand.call("GET", "app.bsky.feed.getAuthorFeed", what="read", params={"actor": "brand.test", "limit": 100})
-    mine = [item for item in feed["feed"] if item["post"]["record"]["text"] == text]
+    # The brand's repository on the PDS, not the AppView's feed, which indexes a new post a moment later.
+    stored_posts = brand.call("GET", "com.atproto.repo.listRecords", what="read",
+                              params={"repo": "brand.test", "collection": "app.bsky.feed.post", "limit": 100})
+    mine = [record for record in stored_posts["records"] if record["value"]["text"] == text]
     with connect(db) as con:
         stored = con.execute("SELECT status, external_id, url FROM notices WHERE notice_id = ?", [notice_id]).fetchone()
         actions = [r[0] for r in con.execute("SELECT action FROM notice_audit WHERE notice_id = ? ORDER BY acted_at",
                                               [notice_id]).fetchall()]
-    assert len(mine) == 1 and stored[0] == "published" and stored[1] == mine[0]["post"]["uri"]
-    assert mine[0]["post"]["record"]["langs"] == ["cs"]
+    assert len(mine) == 1 and stored[0] == "published" and stored[1] == mine[0]["uri"]
+    assert mine[0]["value"]["langs"] == ["cs"]
     assert actions == ["drafted", "edited", "approved", "publishing", "publishing", "published"]
 
 
