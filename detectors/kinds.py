@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from detectors.alertable import ALERT_KINDS
 from detectors.cues import post_cues
 from detectors.text import is_evidence
 
-ALERT_KINDS = ("outage", "scam", "complaint")
 MIN_SHARE = 0.25        # a kind needs cues in at least this share of the incident's messages
 LOOKALIKE_SCORE = 70    # rapidfuzz partial ratio between a handle and the brand: impersonation
 

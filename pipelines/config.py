@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from detectors.alertable import ALERT_KINDS
 from pipelines.errors import EarshotError
 
 DEFAULT_CONFIG = Path("earshot.toml")
@@ -63,6 +64,61 @@ class BusinessHours:
     holidays: tuple[date, ...] = ()
 
 
+ALERT_CHANNEL_TYPES = {"slack": ("url",), "webhook": ("url", "secret_env"), "email": ("host", "from", "to")}
+
+
+@dataclass(frozen=True)
+class AlertChannel:
+    """One place alerts go (`[[alerts.channels]]`). Secrets (a Slack webhook's URL, the webhook's signing
+    secret, the SMTP password) come from the environment variables named here."""
+    name: str
+    type: str                       # slack, webhook or email
+    url: str | None = None          # slack, webhook: the address, or url_env naming a variable holding it
+    url_env: str | None = None
+    secret_env: str | None = None   # webhook: the HMAC-SHA256 signing secret
+    host: str | None = None         # email: the SMTP relay
+    port: int = 587
+    starttls: bool = True
+    ca_file: Path | None = None     # email: a private CA that signed the relay's certificate
+    username_env: str | None = None
+    password_env: str | None = None
+    sender: str | None = None       # email: `from`
+    to: tuple[str, ...] = ()
+    min_severity: int = 1           # quieter channels (email) can take only the serious ones
+    kinds: tuple[str, ...] = ALERT_KINDS
+
+    def env(self, var: str | None) -> str | None:
+        """The value of environment variable `var` (None if `var` is None); unset is an error now."""
+        if var is None:
+            return None
+        value = os.environ.get(var)
+        if not value:
+            raise ConfigError(f"alert channel {self.name!r}: environment variable {var} is not set")
+        return value
+
+    def address(self) -> str:
+        return self.url or self.env(self.url_env) or ""
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    channels: tuple[AlertChannel, ...] = ()
+    dashboard_url: str | None = "http://localhost:8501"   # alerts link to the incident's page there
+    cooldown_minutes: int = 30   # after an alert, an incident's next state change waits this long (flapping)
+    # An event found later than this after it happened (a backfill, a first run over history) is recorded
+    # but not sent: the care team wants to hear about now, not last week.
+    max_age_minutes: int = 180
+    max_attempts: int = 8        # deliveries of one alert before it is given up as failed
+
+
+@dataclass(frozen=True)
+class AutoPublish:
+    """`[[notices.auto_publish]]`: drafts of incidents of this kind and at least this severity are approved
+    and published by the pipeline, without waiting for a person. Off unless configured."""
+    kind: str
+    min_severity: int
+
+
 @dataclass(frozen=True)
 class Settings:
     brand: str = "Voltra"
@@ -72,6 +128,8 @@ class Settings:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     silent_after_minutes: int = 180   # [health]: a source with no new message for this long is 'silent'
     notice_templates_dir: Path | None = None  # [notices] templates_dir: templates that replace the built-in ones
+    auto_publish: tuple[AutoPublish, ...] = ()
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     path: Path | None = None  # where it was loaded from; None for the built-in default
 
 
@@ -94,7 +152,12 @@ _REQUIRED_BY_PLATFORM = {
     "mastodon": ("service", "token_env"),
     "x": ("service", "user_id", "token_env"),
 }
-_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices"}
+_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices", "alerts"}
+_CHANNEL_KEYS: dict[str, type] = {
+    "name": str, "type": str, "url": str, "url_env": str, "secret_env": str, "host": str, "port": int,
+    "starttls": bool, "ca_file": str, "username_env": str, "password_env": str, "from": str, "to": list,
+    "min_severity": int, "kinds": list,
+}
 _PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -133,7 +196,7 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         raise ConfigError(f"{where}: health.silent_after_minutes must be positive, got {silent}")
 
     notices = _table(raw, "notices", where)
-    _no_unknown(notices, {"templates_dir"}, where, "notices.")
+    _no_unknown(notices, {"templates_dir", "auto_publish"}, where, "notices.")
     templates_dir = _typed(notices, "templates_dir", str, where, "notices.")
     if templates_dir is not None:
         templates_path = (path.parent / templates_dir).resolve()
@@ -161,6 +224,8 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         languages=tuple(x.lower() for x in languages),
         silent_after_minutes=silent,
         notice_templates_dir=templates_path if templates_dir is not None else None,
+        auto_publish=_parse_auto_publish(notices.get("auto_publish", []), where),
+        alerts=_parse_alerts(_table(raw, "alerts", where), path),
         path=path,
     )
 
@@ -189,6 +254,82 @@ def _parse_source(raw: dict[str, Any], index: int, where: str) -> Source:
             raise ConfigError(f"{where}: {prefix}{key} is required for platform {platform!r}")
     values.setdefault("name", platform if not values.get("handle") else f"{platform}:{values['handle']}")
     return Source(**values)
+
+
+def _parse_auto_publish(raw: Any, where: str) -> tuple[AutoPublish, ...]:
+    p = "notices.auto_publish"
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        raise ConfigError(f"{where}: {p} must be an array of tables ([[{p}]])")
+    rules = []
+    for i, rule in enumerate(raw):
+        _no_unknown(rule, {"kind", "min_severity"}, where, f"{p}[{i}].")
+        kind = _typed(rule, "kind", str, where, f"{p}[{i}].")
+        if kind not in ALERT_KINDS:
+            raise ConfigError(f"{where}: {p}[{i}].kind must be one of {', '.join(ALERT_KINDS)}, got {kind!r}")
+        rules.append(AutoPublish(kind, _severity(rule, f"{p}[{i}].", where, default=5)))
+    return tuple(rules)
+
+
+def _parse_alerts(raw: dict[str, Any], path: Path) -> AlertSettings:
+    where, p = str(path), "alerts."
+    _no_unknown(raw, {"channels", "dashboard_url", "cooldown_minutes", "max_age_minutes", "max_attempts"}, where, p)
+    numbers = {}
+    for key, default in (("cooldown_minutes", 30), ("max_age_minutes", 180), ("max_attempts", 8)):
+        numbers[key] = _typed(raw, key, int, where, p, default=default)
+        if numbers[key] < (0 if key == "cooldown_minutes" else 1):
+            raise ConfigError(f"{where}: {p}{key} must be positive, got {numbers[key]}")
+    channels_raw = raw.get("channels", [])
+    if not isinstance(channels_raw, list) or not all(isinstance(c, dict) for c in channels_raw):
+        raise ConfigError(f"{where}: {p}channels must be an array of tables ([[alerts.channels]])")
+    channels = tuple(_parse_channel(c, i, path) for i, c in enumerate(channels_raw))
+    names = [c.name for c in channels]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: {p}channels: duplicate name {dupes[0]!r}; give each a distinct name")
+    return AlertSettings(channels=channels, dashboard_url=_typed(raw, "dashboard_url", str, where, p,
+                                                                 default="http://localhost:8501"), **numbers)
+
+
+def _parse_channel(raw: dict[str, Any], index: int, path: Path) -> AlertChannel:
+    where, p = str(path), f"alerts.channels[{index}]."
+    _no_unknown(raw, set(_CHANNEL_KEYS), where, p)
+    values = {key: _typed(raw, key, kind, where, p) for key, kind in _CHANNEL_KEYS.items() if key in raw}
+    kind = values.get("type")
+    if kind not in ALERT_CHANNEL_TYPES:
+        raise ConfigError(f"{where}: {p}type must be one of {', '.join(ALERT_CHANNEL_TYPES)}, got {kind!r}")
+    for key in ALERT_CHANNEL_TYPES[kind]:
+        if key not in values and not (key == "url" and "url_env" in values):
+            raise ConfigError(f"{where}: {p}{key} is required for a {kind} channel"
+                              + (" (or url_env)" if key == "url" else ""))
+    for key in ("url_env", "secret_env", "username_env", "password_env"):
+        if key in values and not _ENV_RE.match(values[key]):
+            raise ConfigError(f"{where}: {p}{key} must name an environment variable, got {values[key]!r}")
+    if "url" in values and not re.match(r"^https?://[^/\s]+", values["url"]):
+        raise ConfigError(f"{where}: {p}url must be an http(s) address, got {values['url']!r}")
+    for key in ("to", "kinds"):
+        if key in values and (not values[key] or not all(isinstance(v, str) and v for v in values[key])):
+            raise ConfigError(f"{where}: {p}{key} must be a non-empty array of strings")
+    unknown_kinds = sorted(set(values.get("kinds", ())) - set(ALERT_KINDS))
+    if unknown_kinds:
+        raise ConfigError(f"{where}: {p}kinds: {unknown_kinds[0]!r} is not one of {', '.join(ALERT_KINDS)}")
+    if "ca_file" in values:
+        values["ca_file"] = (path.parent / values["ca_file"]).resolve()
+        if not values["ca_file"].is_file():
+            raise ConfigError(f"{where}: {p}ca_file: {values['ca_file']} is not a file")
+    values["min_severity"] = _severity(raw, p, where, default=1)
+    values["sender"] = values.pop("from", None)
+    values.setdefault("name", f"{kind}-{index + 1}")
+    for key in ("to", "kinds"):
+        if key in values:
+            values[key] = tuple(values[key])
+    return AlertChannel(**values)
+
+
+def _severity(raw: dict[str, Any], prefix: str, where: str, default: int) -> int:
+    level = _typed(raw, "min_severity", int, where, prefix, default=default)
+    if not 1 <= level <= 5:
+        raise ConfigError(f"{where}: {prefix}min_severity must be 1 to 5, got {level}")
+    return level
 
 
 def _parse_business_hours(raw: dict[str, Any], where: str) -> BusinessHours:

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import duckdb
 import httpx
 import pytest
 
+from connectors.demo import DemoStream
 from pipelines.config import Settings
+from pipelines.detection.run import detect
 from pipelines.ingest.importer import ImportReport, import_jsonl
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.prepare import prepare_database
@@ -99,3 +102,27 @@ def bsky_devnet() -> Iterator[dict]:
         yield json.loads(Path(started.stdout.strip().splitlines()[-1]).read_text())
     finally:
         subprocess.run([str(DEVNET_DIR / "down")], capture_output=True, timeout=120)
+
+
+# Seed 23 with only scam waves: one in Russian, one in Czech, one in Czech and German, among others.
+END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+WAVES = DemoStream(seed=23, events_per_day=1.5, event_kinds=(("scam", 1.0),))
+
+
+@pytest.fixture(scope="session")
+def scam_db(tmp_path_factory) -> Path:
+    """Four days of scam waves ending at END, after detection, before any notice or alert: tests that
+    change it work on a copy (`copy_of`)."""
+    tmp = tmp_path_factory.mktemp("waves")
+    db = tmp / "waves.duckdb"
+    with connect(db) as con:
+        prepare_database(con, Settings())
+        load(con, tmp, WAVES.messages_between(END - timedelta(days=4), END))
+        detect(con, Settings(), END + timedelta(days=1))
+    return db
+
+
+def copy_of(db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "n.duckdb"
+    target.write_bytes(db.read_bytes())
+    return target

@@ -40,6 +40,27 @@ days = ["mon", "tue", "wed", "thu", "fri"]
 start = "08:30"
 end = "18:00"
 holidays = ["2026-12-24"]
+
+[alerts]
+dashboard_url = "https://earshot.voltra.example"
+cooldown_minutes = 20
+
+[[alerts.channels]]
+name = "care-slack"
+type = "slack"
+url_env = "EARSHOT_SLACK_WEBHOOK"
+
+[[alerts.channels]]
+type = "email"
+host = "smtp.voltra.example"
+from = "earshot@voltra.example"
+to = ["care@voltra.example"]
+min_severity = 3
+kinds = ["scam", "outage"]
+
+[[notices.auto_publish]]
+kind = "scam"
+min_severity = 4
 """
 
 
@@ -55,6 +76,18 @@ def test_contract_example_loads(tmp_path):
     assert settings.sla_first_response_minutes == 45
     assert settings.business_hours.start == time(8, 30)
     assert settings.business_hours.holidays == (date(2026, 12, 24),)
+    slack, email = settings.alerts.channels
+    assert (slack.name, slack.type, slack.url_env) == ("care-slack", "slack", "EARSHOT_SLACK_WEBHOOK")
+    assert (email.name, email.sender, email.to, email.port, email.starttls) == (
+        "email-2", "earshot@voltra.example", ("care@voltra.example",), 587, True)
+    assert email.min_severity == 3 and email.kinds == ("scam", "outage")
+    assert settings.alerts.cooldown_minutes == 20 and settings.alerts.max_age_minutes == 180
+    assert [(r.kind, r.min_severity) for r in settings.auto_publish] == [("scam", 4)]
+
+
+def test_auto_publish_is_off_and_no_alert_channel_without_configuration(tmp_path):
+    settings = load_settings(write(tmp_path, "[brand]\nname = 'V'\n"))
+    assert settings.auto_publish == () and settings.alerts.channels == ()
 
 
 def test_no_file_means_the_demo_source(tmp_path, monkeypatch):
@@ -85,6 +118,15 @@ def test_no_file_means_the_demo_source(tmp_path, monkeypatch):
     ("[business_hours]\ndays = ['someday']\n", "business_hours.days"),
     ("languages = 'en'\n", "languages must be a non-empty array"),
     ("surprise = 1\n", "unknown key surprise"),
+    ("[[alerts.channels]]\ntype = 'pager'\n", "alerts.channels[0].type must be one of slack, webhook, email, got 'pager'"),
+    ("[[alerts.channels]]\ntype = 'slack'\n", "alerts.channels[0].url is required for a slack channel (or url_env)"),
+    ("[[alerts.channels]]\ntype = 'webhook'\nurl = 'https://h/x'\n", "alerts.channels[0].secret_env is required"),
+    ("[[alerts.channels]]\ntype = 'webhook'\nurl = 'ftp://h'\nsecret_env = 'S'\n", "url must be an http(s) address"),
+    ("[[alerts.channels]]\ntype = 'email'\nhost = 'h'\nfrom = 'a@b'\nto = []\n", "alerts.channels[0].to must be a non-empty"),
+    ("[[alerts.channels]]\ntype = 'slack'\nurl = 'https://h'\nmin_severity = 9\n", "min_severity must be 1 to 5, got 9"),
+    ("[[alerts.channels]]\ntype = 'slack'\nurl = 'https://h'\nkinds = ['other']\n", "kinds: 'other' is not one of"),
+    ("[alerts]\nmax_attempts = 0\n", "alerts.max_attempts must be positive"),
+    ("[[notices.auto_publish]]\nkind = 'other'\n", "notices.auto_publish[0].kind must be one of outage, scam, complaint"),
     ("[brand\n", "not valid TOML"),
 ])
 def test_errors_name_the_file_and_key(tmp_path, text, message):

@@ -10,43 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from connectors.demo import DemoStream
 from pipelines.config import Settings, Source
-from pipelines.detection.run import detect
 from pipelines.notices.store import draft_notices
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.prepare import prepare_database
-from tests.conftest import load
+from tests.conftest import END, copy_of
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.runs import write_config
 from tests.fakes.x import FakeX
 from tests.test_cli import earshot
-
-END = datetime(2026, 11, 1, tzinfo=timezone.utc)
-# Seed 23 with only scam waves: one in Russian, one in Czech, one in Czech and German, among others.
-WAVES = DemoStream(seed=23, events_per_day=1.5, event_kinds=(("scam", 1.0),))
-
-
-def build(db: Path, tmp_path: Path, settings: Settings) -> None:
-    with connect(db) as con:
-        prepare_database(con, settings)
-        load(con, tmp_path, WAVES.messages_between(END - timedelta(days=4), END))
-        detect(con, settings, END + timedelta(days=1))
-
-
-@pytest.fixture(scope="module")
-def scam_db(tmp_path_factory) -> Path:
-    """The warehouse after detection, before any notice: copied by each test that changes it."""
-    tmp = tmp_path_factory.mktemp("waves")
-    build(tmp / "waves.duckdb", tmp, Settings())
-    return tmp / "waves.duckdb"
-
-
-def copy_of(scam_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "n.duckdb"
-    target.write_bytes(scam_db.read_bytes())
-    return target
-
 
 def bluesky_source(service: str = "http://127.0.0.1:9") -> Source:
     return Source(platform="bluesky", name="bsky", service=service, handle="brand.test", password_env="P")

@@ -9,7 +9,7 @@ import pytest
 
 from connectors.demo import DemoSource, DemoStream
 from pipelines.config import Settings, Source
-from pipelines.definitions import TICK_JOB, build_definitions
+from pipelines.definitions import ACT_JOB, TICK_JOB, build_definitions
 from pipelines.ingest import pull as pull_module
 from pipelines.ingest.pull import pull, read_cursor
 from pipelines.warehouse.connection import connect, read_copy_path
@@ -18,17 +18,22 @@ from pipelines.warehouse.connection import connect, read_copy_path
 def test_definitions_snapshot(db_path):
     defs = build_definitions(str(db_path))
     keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
-    assert keys == {"warehouse_schema", "ingest_demo", "conversations", "inbox_metrics", "incidents", "notices",
-                    "read_copy"}
+    assert keys == {"warehouse_schema", "ingest_demo", "conversations", "inbox_metrics", "incidents", "alerts",
+                    "notices", "read_copy"}
     graph = defs.resolve_asset_graph()
     assert graph.get(dg.AssetKey("conversations")).parent_keys == {dg.AssetKey("ingest_demo")}
     assert graph.get(dg.AssetKey("ingest_demo")).parent_keys == {dg.AssetKey("warehouse_schema")}
     checks = {c.name for c in graph.asset_check_keys}
     assert checks == {"messages_unique", "messages_have_conversation", "no_future_messages",
                       "inbox_daily_in_range", "incidents_consistent"}
-    assert graph.get(dg.AssetKey("read_copy")).parent_keys == {dg.AssetKey("inbox_metrics"), dg.AssetKey("incidents"),
-                                                               dg.AssetKey("notices")}
+    assert graph.get(dg.AssetKey("read_copy")).parent_keys == {dg.AssetKey(k) for k in (
+        "inbox_metrics", "incidents", "alerts", "notices")}
     assert graph.get(dg.AssetKey("notices")).parent_keys == {dg.AssetKey("incidents")}
+    assert graph.get(dg.AssetKey("alerts")).parent_keys == {dg.AssetKey("incidents")}
+    act = defs.resolve_job_def(ACT_JOB).asset_layer.executable_asset_keys
+    assert {k.to_user_string() for k in act} == {"alerts", "notices", "read_copy"}
+    sensor = defs.resolve_sensor_def("incidents_changed")
+    assert sensor.job_name == ACT_JOB and sensor.default_status == dg.DefaultSensorStatus.RUNNING
     schedule = defs.resolve_schedule_def("tick_every_5_minutes")
     assert schedule.cron_schedule == "*/5 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING

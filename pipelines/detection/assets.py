@@ -15,9 +15,12 @@ def incidents(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connection() as con:
         report = detect(con, settings)
         open_alerts = count_open_alerts(con)
+        # deliveries to retry: the incidents_changed sensor starts `act` for them even when nothing changed
+        alerts_waiting = con.execute("SELECT count(*) FROM alerts WHERE status = 'pending'").fetchall()[0][0]
     return dg.MaterializeResult(metadata={
         "windows": report.windows, "messages": report.messages, "late_messages": report.late_messages,
         "opened": report.opened, "updated": report.updated, "open_alerts": open_alerts,
+        "alerts_waiting": alerts_waiting,
     })
 
 

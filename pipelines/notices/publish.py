@@ -63,9 +63,11 @@ def publisher_for(source: Source) -> tuple[Publisher, Callable[[], None]]:
 
 
 def publish_approved(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime,
-                     actor: str = PIPELINE) -> list[Outcome]:
+                     actor: str = PIPELINE, only: list[str] | None = None) -> list[Outcome]:
+    """Publish every approved notice (or those of them in `only`)."""
     approved = [r[0] for r in con.execute(
-        "SELECT notice_id FROM notices WHERE status = 'approved' ORDER BY approved_at, notice_id").fetchall()]
+        "SELECT notice_id FROM notices WHERE status = 'approved' ORDER BY approved_at, notice_id").fetchall()
+        if only is None or r[0] in only]
     sources = {s.name: s for s in settings.sources}
     outcomes, publishers = [], {}
     try:

@@ -85,6 +85,20 @@ def incident_languages(con: duckdb.DuckDBPyConnection, incident_id: str) -> list
     return [lang for i, (lang, n) in enumerate(rows) if i == 0 or n >= MIN_LANGUAGE_SHARE * total]
 
 
+def auto_approve(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime) -> list[str]:
+    """Approve the drafts that an `[[notices.auto_publish]]` rule covers (kind, and at least its severity);
+    returns their ids. A draft with a problem (too long) waits for a person."""
+    approved = []
+    for rule in settings.auto_publish:
+        rows = con.execute("""
+            SELECT n.notice_id FROM notices n JOIN incidents i USING (incident_id)
+            WHERE n.status = 'draft' AND n.problem IS NULL AND i.kind = ? AND i.severity >= ?
+            ORDER BY n.notice_id""", [rule.kind, rule.min_severity]).fetchall()
+        actor = f"{PIPELINE} (auto_publish: {rule.kind}, severity >= {rule.min_severity})"
+        approved += [approve(con, notice_id, actor, now).notice_id for (notice_id,) in rows]
+    return approved
+
+
 def get_notice(con: duckdb.DuckDBPyConnection, notice_id: str) -> Notice:
     row = con.execute("""SELECT notice_id, incident_id, source, platform, lang, text, status, created_at, problem
                          FROM notices WHERE notice_id = ?""", [notice_id]).fetchone()

@@ -36,7 +36,7 @@ def conversations_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     return _conversations
 
 
-@dg.asset(group_name="warehouse", kinds={"duckdb"}, deps=["inbox_metrics", "incidents", "notices"],
+@dg.asset(group_name="warehouse", kinds={"duckdb"}, deps=["inbox_metrics", "incidents", "alerts", "notices"],
           description="earshot.read.duckdb: a consistent copy of the warehouse that the dashboard and "
                       "analysts open, so that readers never block the pipeline.")
 def read_copy(warehouse: Warehouse) -> dg.MaterializeResult:
