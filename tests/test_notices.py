@@ -176,3 +176,32 @@ def test_templates_in_the_configured_folder_replace_the_built_in_ones(scam_db, t
         draft_notices(con, load_settings(toml), END)
         czech = [r[0] for r in con.execute("SELECT text FROM notices WHERE lang = 'cs'").fetchall()]
     assert czech and all(t.startswith("Voltra: @") and "nejsou náš účet. Od " in t and t.endswith("UTC.") for t in czech)
+
+
+def test_auto_publish_is_off_by_default_and_publishes_only_what_its_rule_covers(start_fake, scam_db, tmp_path,
+                                                                                 monkeypatch):
+    """The `act` job (what the incidents_changed sensor runs): drafts always; approval and publishing by
+    the pipeline only for incidents of a configured kind and severity."""
+    import dagster as dg
+
+    from pipelines.definitions import ACT_JOB, build_definitions
+
+    mastodon = start_fake(FakeMastodon)
+    monkeypatch.setenv("T", mastodon.add_account("voltra").token)
+    source = f'platform = "mastodon"\nname = "m"\nservice = "{mastodon.url}"\ntoken_env = "T"\n'
+    for rule, folder in (("", "off"), ("\n[[notices.auto_publish]]\nkind = \"scam\"\nmin_severity = 5\n", "on")):
+        (tmp_path / folder).mkdir()
+        db, toml = copy_of(scam_db, tmp_path / folder), write_config(tmp_path / folder, source + rule)
+        act = build_definitions(str(db), str(toml)).resolve_job_def(ACT_JOB)
+        assert act.execute_in_process(instance=dg.DagsterInstance.ephemeral()).success
+        with connect(db) as con:
+            statuses = dict(con.execute("""SELECT n.status, list(i.severity) FROM notices n JOIN incidents i
+                                           USING (incident_id) GROUP BY ALL""").fetchall())
+            approvers = {r[0] for r in con.execute("SELECT approved_by FROM notices WHERE approved_by IS NOT NULL"
+                                                   ).fetchall()}
+        if folder == "off":
+            assert set(statuses) == {"draft"} and mastodon.state.statuses == {}
+        else:   # severity 5 scams published by the pipeline; the others wait for a person
+            assert set(statuses["published"]) == {5} and 5 not in statuses["draft"]
+            assert len(mastodon.state.statuses) == len(statuses["published"])
+            assert approvers == {"earshot (auto_publish: scam, severity >= 5)"}

@@ -142,3 +142,31 @@ def test_dagster_dev_serves_the_ui_and_leaves_no_stray_folders(tmp_path):
             raise
     assert sorted(os.listdir(tmp_path)) == ["data"]  # DAGSTER_HOME went to data/dagster
     assert (tmp_path / "data" / "dagster" / "dagster.yaml").read_text().count("enabled: false") == 1
+
+
+def test_the_sensor_starts_act_after_a_detection_that_changed_incidents_and_only_then(db_path):
+    defs = build_definitions(str(db_path))
+    instance = dg.DagsterInstance.ephemeral()
+    tick, sensor = defs.resolve_job_def(TICK_JOB), defs.resolve_sensor_def("incidents_changed")
+
+    first = tick.execute_in_process(instance=instance)
+    assert first.asset_materializations_for_node("incidents")[0].metadata["opened"].value > 0  # 14 days of history
+    evaluation = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs))
+    assert [r.run_key for r in evaluation.run_requests] == [f"after-{first.run_id}"]
+    seen = evaluation.cursor
+    again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs, cursor=seen))
+    assert again.run_requests == []                              # the same detection is acted on once
+
+    quiet = tick.execute_in_process(instance=instance)          # seconds later: (almost always) nothing new
+    metadata = quiet.asset_materializations_for_node("incidents")[0].metadata
+    changed = sum(metadata[k].value for k in ("opened", "updated", "alerts_waiting"))
+    after_quiet = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs, cursor=seen))
+    if changed:   # a 5-minute window closed between the two ticks and touched an incident
+        assert [r.run_key for r in after_quiet.run_requests] == [f"after-{quiet.run_id}"]
+    else:
+        assert after_quiet.run_requests == [] and "changed no incident" in after_quiet.skip_message
+
+    act = defs.resolve_job_def(ACT_JOB).execute_in_process(instance=instance)
+    assert act.success
+    assert {e.asset_key.to_user_string() for e in act.get_asset_materialization_events()} == {
+        "alerts", "notices", "read_copy"}
