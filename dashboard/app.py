@@ -17,6 +17,7 @@ navigation = st.navigation([
     st.Page(pages / "overview.py", title="Overview", icon="📊", default=True),
     st.Page(pages / "inbox.py", title="Inbox trends", icon="📈"),
     st.Page(pages / "incidents.py", title="Incidents", icon="🚨"),
+    st.Page(pages / "notices.py", title="Notices", icon="📣"),
     st.Page(pages / "sources.py", title="Sources", icon="🔌"),
 ])
 if not queries.has_data():

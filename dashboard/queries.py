@@ -108,3 +108,35 @@ def source_health() -> pd.DataFrame:
 def rejected(limit: int = 100) -> pd.DataFrame:
     return query("SELECT source, line_no, reason, rejected_at FROM rejected_messages "
                  "ORDER BY rejected_at DESC, line_no LIMIT ?", [limit])
+
+
+def notices(statuses: list[str]) -> pd.DataFrame:
+    """Notices in these statuses, with their incident: drafts waiting longest first, others newest first."""
+    return query("""
+        SELECT n.notice_id, n.status, n.platform, n.source, n.lang, i.kind, i.severity, i.title AS incident,
+               n.text, n.problem, n.error, n.url, n.created_at, n.approved_by, n.approved_at, n.published_at,
+               n.incident_id
+        FROM notices n JOIN incidents i USING (incident_id)
+        WHERE list_contains(?, n.status)
+        ORDER BY n.status <> 'draft', CASE WHEN n.status = 'draft' THEN epoch(n.created_at) ELSE -epoch(n.updated_at) END,
+                 n.notice_id
+        LIMIT 500
+    """, [statuses])
+
+
+def notice_audit(notice_id: str) -> pd.DataFrame:
+    return query("SELECT acted_at, action, actor, detail FROM notice_audit WHERE notice_id = ? ORDER BY acted_at",
+                 [notice_id])
+
+
+def incident_alerts(incident_id: str) -> pd.DataFrame:
+    """What the care team was told of the incident, where, and why not when it was not."""
+    return query("""
+        SELECT event, event_at, severity, channel, status, attempts, sent_at, reason FROM alerts
+        WHERE incident_id = ? ORDER BY event_at, channel
+    """, [incident_id])
+
+
+def incident_notices(incident_id: str) -> pd.DataFrame:
+    return query("SELECT platform, lang, status, url, text FROM notices WHERE incident_id = ? ORDER BY notice_id",
+                 [incident_id])

@@ -98,6 +98,21 @@ def test_incident_page_explains_its_kind(app, demo_db):
     assert len(app.dataframe[3].value) >= 3   # its messages
 
 
+def test_an_alerts_link_opens_its_incident(demo_db, monkeypatch):
+    with duckdb.connect(str(read_copy_path(demo_db)), read_only=True) as reader:
+        ids = [r[0] for r in reader.execute("""SELECT incident_id FROM incidents WHERE merged_into IS NULL
+            ORDER BY kind = 'other', status = 'resolved', detected_at DESC""").fetchall()]
+    assert len(ids) > 1   # the last one listed: not the page's default choice
+    monkeypatch.setenv("EARSHOT_DB", str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["incident"] = ids[-1]
+    at.run()
+    at.switch_page("pages/incidents.py").run()
+    assert not at.exception and at.selectbox(key="incident_chosen").value == ids[-1]
+    assert list(at.dataframe[4].value.columns) == ["event", "event_at", "severity", "channel", "status", "attempts",
+                                                   "sent_at", "reason"]   # what the care team was told
+
+
 def test_inbox_filters(app):
     app.switch_page("pages/inbox.py").run()
     app.multiselect(key="inbox_kinds").set_value(["dm"]).run()
@@ -154,3 +169,80 @@ def test_readers_and_the_writer_never_block_each_other(tmp_path):
     assert analyst.execute("SELECT count(*) FROM messages").fetchone()[0] == 2000  # its snapshot, unharmed
     analyst.close()
     assert len(list((tmp_path / "read").glob("*.duckdb"))) == 3  # older copies are cleaned up
+
+
+def test_comms_edit_approve_and_publish_a_notice_from_the_dashboard(scam_db, tmp_path, monkeypatch, start_fake):
+    from pipelines.config import load_settings
+    from pipelines.notices.store import draft_notices
+    from pipelines.warehouse.connection import connect, publish_read_copy
+    from tests.conftest import END, copy_of
+    from connectors.html_text import html_to_text
+    from tests.fakes.mastodon import FakeMastodon
+    from tests.fakes.runs import write_config
+
+    mastodon = start_fake(FakeMastodon)
+    toml = write_config(tmp_path, f'platform = "mastodon"\nname = "m"\nservice = "{mastodon.url}"\ntoken_env = "T"\n')
+    db = copy_of(scam_db, tmp_path)
+    with connect(db) as con:
+        draft_notices(con, load_settings(toml), END)
+        publish_read_copy(con, db)
+    for name, value in (("EARSHOT_DB", str(db)), ("EARSHOT_CONFIG", str(toml)),
+                        ("T", mastodon.add_account("voltra").token)):
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/notices.py").run()
+    assert not at.exception and at.title[0].value == "Notices"
+    chosen = at.selectbox(key="notice_chosen").value
+    assert at.button(key="notice_approve").disabled                      # nobody named: nothing can be done
+
+    at.sidebar.text_input(key="notices_actor").set_value("Jana").run()
+    edited = at.text_area(key=f"notice_text_{chosen}").value + " Více: https://status.voltra.example"
+    at.text_area(key=f"notice_text_{chosen}").set_value(edited).run()
+    at.button(key="notice_save").click().run()
+    assert [s.value for s in at.success] == ["Saved."]
+    at.button(key="notice_approve").click().run()
+    assert [s.value for s in at.success] == ["Approved by Jana."]
+    assert at.segmented_control(key="notices_status").value == "Approved"    # followed to where it went
+    assert at.selectbox(key="notice_chosen").value == chosen
+    at.button(key="notice_publish").click().run()
+    assert not at.exception and at.success[0].value.startswith("Published: " + mastodon.url)
+
+    posted = list(mastodon.state.statuses.values())
+    with connect(db) as con:
+        status, url = con.execute("SELECT status, url FROM notices WHERE notice_id = ?", [chosen]).fetchone()
+        trail = con.execute("SELECT action, actor FROM notice_audit WHERE notice_id = ? ORDER BY acted_at",
+                            [chosen]).fetchall()
+    assert len(posted) == 1 and html_to_text(posted[0]["content"]) == edited and status == "published"
+    assert at.success[0].value == f"Published: {url}"
+    assert trail == [("drafted", "earshot"), ("edited", "Jana"), ("approved", "Jana"), ("publishing", "Jana"),
+                     ("published", "Jana")]
+    # The read copy was refreshed with the action: the audit trail on the page already shows it.
+    assert list(at.dataframe[-1].value["action"]) == [a for a, _ in trail]
+
+
+def test_a_notice_too_long_for_its_platform_cannot_be_approved_from_the_dashboard(scam_db, tmp_path, monkeypatch):
+    from pipelines.config import load_settings
+    from pipelines.notices.store import draft_notices
+    from pipelines.warehouse.connection import connect, publish_read_copy
+    from tests.conftest import END, copy_of
+    from tests.fakes.runs import write_config
+
+    toml = write_config(tmp_path, 'platform = "x"\nname = "x"\nservice = "http://127.0.0.1:9"\nuser_id = "1"\n'
+                                  'token_env = "T"\n')
+    db = copy_of(scam_db, tmp_path)
+    with connect(db) as con:
+        draft_notices(con, load_settings(toml), END)
+        publish_read_copy(con, db)
+    monkeypatch.setenv("EARSHOT_DB", str(db))
+    monkeypatch.setenv("EARSHOT_CONFIG", str(toml))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/notices.py").run()
+    at.sidebar.text_input(key="notices_actor").set_value("Jana").run()
+    chosen = at.selectbox(key="notice_chosen").value
+    at.text_area(key=f"notice_text_{chosen}").set_value("Pozor! " * 60).run()
+    at.button(key="notice_save").click().run()
+    assert at.success[0].value == "Saved. It cannot be approved yet: X posts hold at most 280 weighted characters; this has 419"
+    assert at.warning[0].value.startswith("Cannot be approved as it is: X posts hold at most 280")
+    assert at.button(key="notice_approve").disabled

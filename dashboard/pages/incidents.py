@@ -19,6 +19,10 @@ st.dataframe(incidents.drop(columns=["incident_id"]), hide_index=True, width="st
 
 labels = {row.incident_id: f"{row.title} ({row.kind}, severity {row.severity}, {row.status})"
           for row in incidents.itertuples()}
+# An alert's link (…/incidents?incident=ID) opens that incident.
+linked = st.query_params.get("incident")
+if linked in labels and st.session_state.get("incident_linked") != linked:
+    st.session_state["incident_chosen"], st.session_state["incident_linked"] = linked, linked
 chosen = st.selectbox("Incident", list(labels), format_func=labels.get, key="incident_chosen")
 detail = queries.incident(chosen)
 left, right = st.columns(2)
@@ -34,3 +38,9 @@ st.write("**Lifecycle**")
 st.dataframe(queries.incident_events(chosen), hide_index=True, width="stretch")
 st.write("**Messages**")
 st.dataframe(queries.incident_samples(chosen), hide_index=True, width="stretch")
+st.write("**Alerts** (what the care team was told, where; and why not, where it was not)")
+st.dataframe(queries.incident_alerts(chosen), hide_index=True, width="stretch")
+notices = queries.incident_notices(chosen)
+if not notices.empty:
+    st.write("**Notices** (approve and publish them on the Notices page)")
+    st.dataframe(notices, hide_index=True, width="stretch")
