@@ -11,8 +11,7 @@ STATUSES = {"Waiting for approval": ["draft"], "Approved": ["approved"], "Publis
             "Failed": ["failed"], "Rejected": ["rejected"],
             "All": ["draft", "approved", "published", "failed", "rejected"]}
 
-FILTER_OF = {"draft": "Waiting for approval", "approved": "Approved", "published": "Published", "failed": "Failed",
-             "rejected": "Rejected"}
+FILTER_OF = {statuses[0]: label for label, statuses in STATUSES.items() if len(statuses) == 1}
 ACTIONS = {"save": "draft", "approve": "approved", "reject": "rejected", "publish": "published"}
 
 st.title("Notices")
@@ -35,6 +34,8 @@ st.dataframe(table[["status", "platform", "lang", "kind", "severity", "incident"
              hide_index=True, width="stretch")
 
 labels = {row.notice_id: f"{row.incident} · {row.platform} · {row.lang} ({row.status})" for row in table.itertuples()}
+if st.session_state.get("notice_chosen") not in labels:
+    st.session_state.pop("notice_chosen", None)   # chosen under another filter: start from the first here
 chosen = st.selectbox("Notice", list(labels), format_func=labels.get, key="notice_chosen")
 notice = table[table["notice_id"] == chosen].iloc[0]
 st.markdown(f"**{plain(notice['incident'])}** · {notice['kind']}, severity {notice['severity']} · "
