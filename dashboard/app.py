@@ -19,6 +19,7 @@ navigation = st.navigation([
     st.Page(pages / "incidents.py", title="Incidents", icon="🚨"),
     st.Page(pages / "notices.py", title="Notices", icon="📣"),
     st.Page(pages / "sources.py", title="Sources", icon="🔌"),
+    st.Page(pages / "analysts.py", title="For analysts", icon="🧮"),
 ])
 if not queries.has_data():
     st.title("Earshot")

@@ -140,3 +140,12 @@ def incident_alerts(incident_id: str) -> pd.DataFrame:
 def incident_notices(incident_id: str) -> pd.DataFrame:
     return query("SELECT platform, lang, status, url, text FROM notices WHERE incident_id = ? ORDER BY notice_id",
                  [incident_id])
+
+
+def schema() -> pd.DataFrame:
+    """Every column of every table and view, as the warehouse has them now."""
+    return query("""
+        SELECT table_name, table_type, column_name, data_type
+        FROM information_schema.columns JOIN information_schema.tables USING (table_catalog, table_schema, table_name)
+        WHERE table_schema = 'main' ORDER BY table_name, ordinal_position
+    """)

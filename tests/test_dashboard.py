@@ -39,7 +39,8 @@ def app(demo_db, monkeypatch) -> AppTest:
 
 
 @pytest.mark.parametrize("page, title", [("pages/inbox.py", "Inbox trends"), ("pages/incidents.py", "Incidents"),
-                                         ("pages/sources.py", "Sources")])
+                                         ("pages/notices.py", "Notices"), ("pages/sources.py", "Sources"),
+                                         ("pages/analysts.py", "For analysts")])
 def test_every_page_renders(app, page, title):
     app.switch_page(page).run()
     assert not app.exception
@@ -111,6 +112,19 @@ def test_an_alerts_link_opens_its_incident(demo_db, monkeypatch):
     assert not at.exception and at.selectbox(key="incident_chosen").value == ids[-1]
     assert list(at.dataframe[4].value.columns) == ["event", "event_at", "severity", "channel", "status", "attempts",
                                                    "sent_at", "reason"]   # what the care team was told
+
+
+def test_every_example_query_for_analysts_runs_on_the_read_copy(app, demo_db):
+    from dashboard.analysts import EXAMPLES
+    app.switch_page("pages/analysts.py").run()
+    assert [c.value for c in app.code[1:]] == [sql for _, sql in EXAMPLES]
+    with duckdb.connect(str(read_copy_path(demo_db)), read_only=True) as reader:
+        for title, sql in EXAMPLES:
+            assert reader.execute(sql).description, title     # valid SQL on today's schema
+        rate = reader.execute(EXAMPLES[1][1]).fetchall()
+    assert rate and all(0 <= r[1] <= 1 for r in rate)
+    app.selectbox(key="analysts_relation").set_value("incidents").run()
+    assert {"incident_id", "kind", "severity", "terms"} <= set(app.dataframe[0].value["column_name"])
 
 
 def test_inbox_filters(app):
