@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Re-install only when the dependency list changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install dagster-dev bench clean
+.PHONY: demo test install browser dagster-dev bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,18 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/earshot demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Debian's chromium for the real-browser dashboard test (Playwright drives /usr/bin/chromium; it downloads
+# no browser of its own). Installed when we may; otherwise that one test is skipped and says why.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	      (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); \
+	  else echo "make: /usr/bin/chromium is missing (apt-get install chromium): the browser test is skipped"; fi; \
+	fi
 
 # The Dagster UI over the same definitions (http://127.0.0.1:3000).
 dagster-dev: $(STAMP)

@@ -1,6 +1,7 @@
-"""Every write the dashboard makes: a comms person editing, approving, rejecting or publishing a notice.
+"""Every write the dashboard makes: a comms person editing, approving, rejecting or publishing a notice; an
+agent acknowledging, resolving or reopening an incident.
 
-The same functions as `earshot notices ...`, on the pipeline's own file: opened for the moment of the
+The same functions as `earshot notices ...` (and the detector's status rules), on the pipeline's own file: opened for the moment of the
 action (waiting while a tick holds the lock), then the read copy is published again so every page shows
 the result at once instead of after the next tick.
 """
@@ -14,6 +15,7 @@ from typing import TypeVar
 import duckdb
 
 from pipelines.config import load_settings
+from pipelines.detection.status import set_status
 from pipelines.errors import EarshotError
 from pipelines.notices import store
 from pipelines.notices.publish import publish_approved
@@ -62,3 +64,11 @@ def publish(notice_id: str, actor: str) -> str:
     if outcomes[0].status != "published":
         raise EarshotError(f"publishing failed: {outcomes[0].detail}")
     return f"Published: {outcomes[0].detail}"
+
+
+def incident_status(incident_id: str, action: str, actor: str) -> str:
+    """action: acknowledged, resolved or reopened."""
+    def change(con: duckdb.DuckDBPyConnection, now: datetime) -> str:
+        set_status(con, incident_id, action, actor, now)
+        return f"{action.capitalize()} by {actor}."
+    return _act(change)

@@ -60,13 +60,61 @@ def daily_totals(days: int) -> pd.DataFrame:
 
 
 def incidents() -> pd.DataFrame:
-    """Newest first; alerts (outage, scam, complaint) before harmless trends."""
+    """Newest first; alerts (outage, scam, complaint) before harmless trends; `volume` is messages per hour
+    over the incident's last 48 hours (a sparkline)."""
     return query("""
-        SELECT incident_id, status, kind, severity, title, array_to_string(langs, ', ') AS languages,
-               message_count, author_count, detected_at, last_message_at
-        FROM incidents WHERE merged_into IS NULL
-        ORDER BY kind = 'other', status = 'resolved', detected_at DESC LIMIT 200
+        WITH listed AS (
+            SELECT * FROM incidents WHERE merged_into IS NULL
+            ORDER BY kind = 'other', status = 'resolved', detected_at DESC LIMIT 200),
+        hours AS (
+            SELECT incident_id, unnest(generate_series(
+                greatest(date_trunc('hour', first_message_at), date_trunc('hour', last_message_at) - INTERVAL 47 HOUR),
+                date_trunc('hour', last_message_at), INTERVAL 1 HOUR)) AS hour
+            FROM listed),
+        counted AS (
+            SELECT im.incident_id, date_trunc('hour', m.created_at) AS hour, count(*) AS n
+            FROM incident_messages im JOIN listed USING (incident_id)
+            JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
+            GROUP BY ALL),
+        volume AS (
+            SELECT incident_id, list(coalesce(n, 0) ORDER BY hour) AS volume
+            FROM hours LEFT JOIN counted USING (incident_id, hour) GROUP BY incident_id)
+        SELECT incident_id, status, kind, severity, title, volume, array_to_string(langs, ', ') AS languages,
+               message_count, author_count, detected_at, last_message_at, status_by
+        FROM listed JOIN volume USING (incident_id)
+        ORDER BY kind = 'other', status = 'resolved', detected_at DESC
     """)
+
+
+def incident_timeline(incident_id: str) -> pd.DataFrame:
+    """Per 15 minutes around the incident: its messages, all inbound messages, and the usual inbound volume
+    at that time of the week (the mean of the same quarter-hour over the 4 weeks before)."""
+    return query("""
+        WITH span AS (
+            SELECT time_bucket(INTERVAL 15 MINUTE, first_message_at) - INTERVAL 2 HOUR AS start_at,
+                   time_bucket(INTERVAL 15 MINUTE, last_message_at) + INTERVAL 2 HOUR AS end_at
+            FROM incidents WHERE incident_id = ?),
+        buckets AS (SELECT unnest(generate_series(start_at, end_at, INTERVAL 15 MINUTE)) AS quarter_hour FROM span),
+        inbound AS (
+            SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS quarter_hour, count(*) AS n
+            FROM messages, span
+            WHERE direction = 'inbound' AND created_at >= start_at - INTERVAL 28 DAY AND created_at < end_at
+            GROUP BY 1),
+        own AS (
+            SELECT time_bucket(INTERVAL 15 MINUTE, m.created_at) AS quarter_hour, count(*) AS n
+            FROM incident_messages im JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
+            WHERE im.incident_id = ? GROUP BY 1),
+        usual AS (
+            SELECT b.quarter_hour, sum(i.n) / 4.0 AS n
+            FROM buckets b CROSS JOIN range(1, 5) AS weeks(k)
+            JOIN inbound i ON i.quarter_hour = b.quarter_hour - k * INTERVAL 7 DAY
+            GROUP BY b.quarter_hour)
+        SELECT b.quarter_hour, coalesce(own.n, 0) AS incident, coalesce(now_in.n, 0) AS all_inbound,
+               coalesce(usual.n, 0) AS usual_inbound
+        FROM buckets b LEFT JOIN own USING (quarter_hour) LEFT JOIN inbound now_in USING (quarter_hour)
+             LEFT JOIN usual USING (quarter_hour)
+        ORDER BY b.quarter_hour
+    """, [incident_id, incident_id])
 
 
 def incident(incident_id: str) -> dict:
@@ -138,7 +186,12 @@ def incident_alerts(incident_id: str) -> pd.DataFrame:
 
 
 def incident_notices(incident_id: str) -> pd.DataFrame:
-    return query("SELECT platform, lang, status, url, text FROM notices WHERE incident_id = ? ORDER BY notice_id",
+    return query("SELECT notice_id, platform, lang, status, url, text FROM notices WHERE incident_id = ? "
+                 "ORDER BY notice_id", [incident_id])
+
+
+def incident_actions(incident_id: str) -> pd.DataFrame:
+    return query("SELECT acted_at, action, actor FROM incident_actions WHERE incident_id = ? ORDER BY acted_at",
                  [incident_id])
 
 
@@ -149,3 +202,16 @@ def schema() -> pd.DataFrame:
         FROM information_schema.columns JOIN information_schema.tables USING (table_catalog, table_schema, table_name)
         WHERE table_schema = 'main' ORDER BY table_name, ordinal_position
     """)
+
+
+def incident_counts(period_start: str, period_end: str) -> dict:
+    """Alerts (outage, scam, complaint) raised in [start, end) and in the equally long period before, and
+    how many are not resolved now."""
+    row = query("""
+        SELECT count(*) FILTER (WHERE detected_at >= ?::TIMESTAMPTZ AND detected_at < ?::TIMESTAMPTZ) AS current,
+               count(*) FILTER (WHERE detected_at >= ?::TIMESTAMPTZ - (?::TIMESTAMPTZ - ?::TIMESTAMPTZ)
+                                  AND detected_at < ?::TIMESTAMPTZ) AS previous,
+               count(*) FILTER (WHERE status <> 'resolved') AS open_now
+        FROM incidents WHERE kind <> 'other' AND merged_into IS NULL
+    """, [period_start, period_end, period_start, period_end, period_start, period_start])
+    return row.iloc[0].to_dict()

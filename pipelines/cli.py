@@ -298,7 +298,7 @@ def cmd_dagster_dev(args: argparse.Namespace) -> int:
 def _start_dashboard(port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     return subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=_default_sigint)
 
 

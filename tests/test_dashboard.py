@@ -73,11 +73,13 @@ def test_overview_compares_with_the_previous_period(app, demo_db):
     assert not app.exception
     labels = [m.label for m in app.metric]
     assert labels == ["Received", "Answered", "Reply rate", "First response (median)", "First response (p90)",
-                      "Reply time (median)", "SLA met"]
+                      "Reply time (median)", "SLA met", "Incidents raised"]
     with duckdb.connect(str(read_copy_path(demo_db)), read_only=True) as reader:
         received = reader.execute(
             "SELECT current FROM inbox_compare(now() - INTERVAL 7 DAY, now()) WHERE metric = 'inbound'").fetchone()[0]
-    assert app.metric[0].value == f"{received:,.0f}"
+        raised = reader.execute("SELECT count(*) FROM incidents WHERE kind <> 'other' AND merged_into IS NULL "
+                                "AND detected_at >= now() - INTERVAL 7 DAY").fetchone()[0]
+    assert app.metric[0].value == f"{received:,.0f}" and app.metric[7].value == f"{raised:,}"
     app.segmented_control(key="overview_window").set_value("Last 24 hours").run()
     assert not app.exception and app.metric[0].value != f"{received:,.0f}"
 
@@ -210,7 +212,8 @@ def test_comms_edit_approve_and_publish_a_notice_from_the_dashboard(scam_db, tmp
     chosen = at.selectbox(key="notice_chosen").value
     assert at.button(key="notice_approve").disabled                      # nobody named: nothing can be done
 
-    at.sidebar.text_input(key="notices_actor").set_value("Jana").run()
+    at.session_state["actor_name"] = "Jana"   # the sidebar's name (AppTest runs a page without app.py)
+    at.run()
     edited = at.text_area(key=f"notice_text_{chosen}").value + " Více: https://status.voltra.example"
     at.text_area(key=f"notice_text_{chosen}").set_value(edited).run()
     at.button(key="notice_save").click().run()
@@ -253,10 +256,46 @@ def test_a_notice_too_long_for_its_platform_cannot_be_approved_from_the_dashboar
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page("pages/notices.py").run()
-    at.sidebar.text_input(key="notices_actor").set_value("Jana").run()
+    at.session_state["actor_name"] = "Jana"   # the sidebar's name (AppTest runs a page without app.py)
+    at.run()
     chosen = at.selectbox(key="notice_chosen").value
     at.text_area(key=f"notice_text_{chosen}").set_value("Pozor! " * 60).run()
     at.button(key="notice_save").click().run()
     assert at.success[0].value == "Saved. It cannot be approved yet: X posts hold at most 280 weighted characters; this has 419"
     assert at.warning[0].value.startswith("Cannot be approved as it is: X posts hold at most 280")
     assert at.button(key="notice_approve").disabled
+
+
+def test_an_agent_reopens_acknowledges_and_resolves_an_incident(scam_db, tmp_path, monkeypatch):
+    from pipelines.warehouse.connection import connect, publish_read_copy
+    from tests.conftest import copy_of
+
+    db = copy_of(scam_db, tmp_path)
+    with connect(db) as con:
+        publish_read_copy(con, db)
+        chosen = con.execute("SELECT incident_id FROM incidents WHERE status = 'resolved' AND merged_into IS NULL "
+                             "ORDER BY incident_id LIMIT 1").fetchall()[0][0]
+    monkeypatch.setenv("EARSHOT_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/incidents.py").run()
+    at.selectbox(key="incident_chosen").set_value(chosen).run()
+    assert at.button(key="incident_reopen").disabled                 # nobody named yet
+    at.session_state["actor_name"] = "Petr"   # the sidebar's name (AppTest runs a page without app.py)
+    at.run()
+    for button, said in (("incident_reopen", "Reopened by Petr."), ("incident_ack", "Acknowledged by Petr."),
+                         ("incident_resolve", "Resolved by Petr.")):
+        at.button(key=button).click().run()
+        assert not at.exception and [s.value for s in at.success] == [said]
+        assert at.selectbox(key="incident_chosen").value == chosen
+    assert list(at.dataframe[-1].value["action"]) == ["reopened", "acknowledged", "resolved"]
+    with connect(db) as con:
+        assert con.execute("SELECT status, status_by FROM incidents WHERE incident_id = ?", [chosen]).fetchall() == [
+            ("resolved", "Petr")]
+    # The timeline: every message of the incident in some quarter-hour, and the usual volume beside it.
+    from dashboard import queries
+    timeline = queries.incident_timeline(chosen)
+    with connect(db) as con:
+        count = con.execute("SELECT message_count FROM incidents WHERE incident_id = ?", [chosen]).fetchall()[0][0]
+    assert timeline["incident"].sum() == count and (timeline["all_inbound"] >= timeline["incident"]).all()
+    assert timeline["quarter_hour"].diff().dropna().dt.total_seconds().eq(900).all()

@@ -8,10 +8,14 @@ import pytest
 from connectors.demo import DemoStream
 from pipelines.config import Settings
 from pipelines.detection.run import detect
+from pipelines.detection.status import set_status
+from pipelines.errors import EarshotError
 from tests.conftest import load
 
 END = datetime(2026, 11, 1, tzinfo=timezone.utc)
 NOW = END + timedelta(days=30)   # long after the stream: event time is the messages' own
+# Where a person acts: in the middle of the stream's incidents (the first days are the detector's baseline).
+HALF = datetime(2026, 10, 31, 10, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +81,40 @@ def test_a_stream_cut_just_after_an_alert_raises_it_at_the_same_time(con, tmp_pa
 
 
 def test_a_person_acknowledging_an_incident_is_kept(con, tmp_path, stream):
-    half = [r for r in stream if r["created_at"] <= "2026-10-30T00:00:00Z"]
+    half = [r for r in stream if r["created_at"] <= HALF.isoformat()]
     load(con, tmp_path, half)
     detect(con, Settings(), NOW)
-    con.execute("UPDATE incidents SET status = 'acknowledged' WHERE status = 'open'")
-    acknowledged = {r[0] for r in con.execute("SELECT incident_id FROM incidents WHERE status = 'acknowledged'").fetchall()}
+    acknowledged = {r[0] for r in con.execute("SELECT incident_id FROM incidents WHERE status = 'open'").fetchall()}
+    assert acknowledged
+    for incident_id in acknowledged:
+        set_status(con, incident_id, "acknowledged", "jana", HALF)
     load(con, tmp_path, stream, name="all.jsonl")
     detect(con, Settings(), NOW)
     statuses = dict(con.execute("SELECT incident_id, status FROM incidents").fetchall())
     assert all(statuses[i] in ("acknowledged", "resolved") for i in acknowledged)
+
+
+def test_an_incident_a_person_resolved_stays_resolved_until_new_messages_of_it_arrive(con, tmp_path, stream):
+    load(con, tmp_path, [r for r in stream if r["created_at"] <= HALF.isoformat()])
+    detect(con, Settings(), NOW)
+    resolved = [r[0] for r in con.execute("SELECT incident_id FROM incidents WHERE status = 'open'").fetchall()]
+    assert resolved
+    for incident_id in resolved:
+        set_status(con, incident_id, "resolved", "jana", HALF)
+    with pytest.raises(EarshotError, match="is resolved; only one that is open can be acknowledged"):
+        set_status(con, resolved[0], "acknowledged", "jana", HALF)
+    load(con, tmp_path, stream, name="all.jsonl")
+    detect(con, Settings(), NOW)
+    after = {r[0]: r[1:] for r in con.execute(
+        "SELECT incident_id, status, status_by, last_message_at FROM incidents").fetchall()}
+    kept = [i for i in resolved if after[i][2] <= HALF]
+    spoke_again = [i for i in resolved if after[i][2] > HALF]
+    assert kept and spoke_again
+    assert all(after[i][:2] == ("resolved", "jana") for i in kept)      # the person's decision holds
+    assert all(after[i][1] is None for i in spoke_again)                 # the detector decides anew
+    actions = con.execute("SELECT count(*) FROM incident_actions WHERE action = 'resolved' AND actor = 'jana'"
+                          ).fetchall()[0][0]
+    assert actions == len(resolved)
 
 
 def test_messages_arriving_late_are_not_lost(con, tmp_path, stream):

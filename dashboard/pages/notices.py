@@ -21,8 +21,12 @@ if "notice_after_action" in st.session_state:
     (st.success if ok else st.error)(said)
     st.session_state["notices_status"] = FILTER_OF.get(status, "All")
     st.session_state["notice_chosen"] = notice_id
-actor = st.sidebar.text_input("Your name", key="notices_actor", help="Recorded with every edit, approval and "
-                                                                     "publication in the audit trail.").strip()
+actor = st.session_state.get("actor_name", "")   # the sidebar's "Your name" (app.py)
+# An incident's link (…/notices?notice=ID) opens that notice, whatever its status.
+linked = st.query_params.get("notice")
+if linked and st.session_state.get("notice_linked") != linked:
+    st.session_state["notice_linked"], st.session_state["notice_chosen"] = linked, linked
+    st.session_state["notices_status"] = "All"
 st.session_state.setdefault("notices_status", "Waiting for approval")
 shown = st.segmented_control("Show", list(STATUSES), key="notices_status")
 table = queries.notices(STATUSES[shown or "All"])
@@ -45,7 +49,7 @@ if notice["problem"]:
 if notice["status"] == "failed":
     st.error(f"The last attempt to publish failed: {plain(notice['error'] or '')}")
 if notice["url"]:
-    st.success(f"Published: {notice['url']}")
+    st.success(f"On {notice['platform']} since {notice['published_at']:%Y-%m-%d %H:%M} UTC: {notice['url']}")
 
 is_draft = notice["status"] == "draft"
 text = st.text_area("Text", notice["text"], key=f"notice_text_{chosen}", height=140, disabled=not is_draft)

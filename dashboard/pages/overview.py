@@ -31,7 +31,13 @@ for column, (metric, label, fmt, rise_is_good) in zip(columns, TILES):
     column.metric(label, fmt(current) if current == current and current is not None else "–",
                   delta=metric_delta(current, previous, fmt),
                   delta_color="off" if rise_is_good is None else ("normal" if rise_is_good else "inverse"))
-st.caption(f"Against the {span.days or 1}-day period before. Definitions: CONTRACT section 6 (see README).")
+counts = queries.incident_counts((end - span).isoformat(), end.isoformat())
+left, _ = st.columns([1, 6])
+left.metric("Incidents raised", f"{counts['current']:,}", delta_color="inverse",
+            delta=metric_delta(counts["current"], counts["previous"], lambda v: f"{v:,.0f}"),
+            help="Outages, scam waves and complaint spikes detected in the period; a rise is bad.")
+st.caption(f"Against the {span.days or 1}-day period before. {counts['open_now']} incidents are open now "
+           "(see Incidents). Definitions: the page For analysts.")
 
 daily = queries.daily_totals(30)
 st.subheader("Last 30 days")

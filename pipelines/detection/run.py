@@ -143,27 +143,33 @@ def count_open_alerts(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _store(con, incident: Incident) -> None:
-    """Write one incident, its new messages and its new lifecycle events. A status a person set
-    ('acknowledged') stays until the detector resolves the incident."""
+    """Write one incident, its new messages and its new lifecycle events. A status a person set stays
+    (pipelines/detection/status.py): 'acknowledged' until the detector resolves the incident, 'resolved'
+    until messages newer than that decision arrive."""
     ts = lambda t: datetime.fromtimestamp(t, timezone.utc) if t is not None else None  # noqa: E731
     decision = incident.decision
     cues = orjson.dumps({"shares": decision.shares, "cues": decision.cues}).decode() if decision else None
     status = "resolved" if incident.status in ("resolved", "merged") else "open"
-    rows = con.execute("SELECT status FROM incidents WHERE incident_id = ?", [incident.incident_id]).fetchall()
-    current = rows[0] if rows else None
-    if current and current[0] == "acknowledged" and status == "open":
-        status = "acknowledged"
+    rows = con.execute("SELECT status, status_by, status_at FROM incidents WHERE incident_id = ?",
+                       [incident.incident_id]).fetchall()
+    current, status_by, status_at = rows[0] if rows else (None, None, None)
+    holds = current == "acknowledged" or (
+        current == "resolved" and status_by is not None and ts(incident.last_message_at) <= status_at)
+    if holds and status == "open":
+        status = current              # the person's decision holds
+    if not (holds and status == current):
+        status_by = status_at = None  # the detector's own decision
     con.execute("DELETE FROM incidents WHERE incident_id = ?", [incident.incident_id])
     con.execute("""
         INSERT INTO incidents (incident_id, kind, status, title, severity, lang, terms, first_message_at,
             detected_at, last_message_at, message_count, author_count, langs, platforms, kind_cues, alerted_at,
-            merged_into, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+            merged_into, status_by, status_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
     """, [incident.incident_id, incident.kind, status, incident.title(), incident.severity,
           (incident.langs or [None])[0], incident.signature, ts(incident.first_message_at), ts(incident.detected_at),
           ts(incident.last_message_at), len(incident.posts), incident.authors, incident.langs,
           sorted({p.platform for p in incident.posts.values()}), cues, ts(incident.alerted_at),
-          incident.merged_into])
+          incident.merged_into, status_by, status_at])
     keys = pa.table({"platform": [k[0] for k in incident.posts], "message_id": [k[1] for k in incident.posts]})
     con.register("_keys", keys)
     try:
