@@ -32,4 +32,17 @@ st.sidebar.text_input("Your name", key="actor", help="Recorded with every action
                       on_change=lambda: st.session_state.update(actor_name=st.session_state["actor"].strip()))
 snapshot = queries.snapshot_time()
 st.sidebar.caption(f"Data as of {snapshot:%Y-%m-%d %H:%M:%S}" if snapshot else "")
+
+
+@st.fragment(run_every="15s")
+def follow_the_pipeline() -> None:
+    """Redraw the page when the pipeline publishes a new read copy, and only then: Streamlit redraws in
+    place (widgets, a draft being edited and the scroll position stay), so nothing flickers."""
+    if queries.snapshot_time() != snapshot:
+        st.rerun(scope="app")
+
+
+if st.sidebar.toggle("Follow new data", value=True, key="auto_refresh",
+                     help="Redraw when the pipeline has published new data (checked every 15 s)."):
+    follow_the_pipeline()
 navigation.run()

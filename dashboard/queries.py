@@ -215,3 +215,46 @@ def incident_counts(period_start: str, period_end: str) -> dict:
         FROM incidents WHERE kind <> 'other' AND merged_into IS NULL
     """, [period_start, period_end, period_start, period_end, period_start, period_start])
     return row.iloc[0].to_dict()
+
+
+GRAIN_VIEWS = {"hour": ("inbox_hourly", "hour"), "day": ("inbox_daily", "day"), "week": ("inbox_weekly", "week")}
+
+
+def trend(grain: str, business: bool, start: str, end: str, platforms: list[str], kinds: list[str]) -> pd.DataFrame:
+    """Rows of the grain's view (per bucket, platform and kind) in [start, end); `business` (days only):
+    times counted in business hours, days in the business time zone."""
+    view, bucket = ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
+    return query(f"""
+        SELECT {bucket}::TIMESTAMP AS bucket, * EXCLUDE ({bucket}) FROM {view}
+        WHERE {bucket} >= ?::TIMESTAMPTZ AND {bucket} < ?::TIMESTAMPTZ
+          AND list_contains(?, platform) AND list_contains(?, kind)
+        ORDER BY bucket, platform, kind
+    """, [start, end, platforms, kinds])
+
+
+def weekly_heatmap(start: str, end: str, platforms: list[str], kinds: list[str]) -> pd.DataFrame:
+    """Inbound messages by weekday (ISO, 1 = Monday) and hour of day, UTC."""
+    return query("""
+        SELECT isodow(created_at) AS weekday, hour(created_at) AS hour, count(*) AS inbound
+        FROM messages
+        WHERE direction = 'inbound' AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ
+          AND list_contains(?, platform) AND list_contains(?, kind)
+        GROUP BY ALL ORDER BY weekday, hour
+    """, [start, end, platforms, kinds])
+
+
+def inbound_between(start: str, end: str, platforms: list[str], kinds: list[str], limit: int = 500) -> pd.DataFrame:
+    """The inbound messages behind one bucket of a chart."""
+    return query("""
+        SELECT created_at, platform, kind, account, lang, author_handle, text, url
+        FROM messages
+        WHERE direction = 'inbound' AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ
+          AND list_contains(?, platform) AND list_contains(?, kind)
+        ORDER BY created_at LIMIT ?
+    """, [start, end, platforms, kinds, limit])
+
+
+def dimensions() -> dict[str, list[str]]:
+    """The platforms and kinds there are messages of: the filters' choices."""
+    rows = query("SELECT DISTINCT platform, kind FROM messages")
+    return {"platform": sorted(rows["platform"].unique()), "kind": sorted(rows["kind"].unique())}

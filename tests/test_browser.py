@@ -93,6 +93,17 @@ def test_every_page_loads_and_a_notice_is_approved_and_published_by_clicking(ser
         page.get_by_role("button", name="Publish now").click()
         expect(page.get_by_text("Published: ")).to_be_visible(timeout=30_000)
         page.screenshot(path=shots / "notice-published.png", full_page=True)
+
+        # The pipeline publishes new data: the open page follows by itself, within the 15 s it checks.
+        page.goto(url)
+        stamp = page.get_by_text("Data as of ")
+        expect(stamp).to_be_visible(timeout=30_000)
+        seen = stamp.inner_text()
+        time.sleep(1.1)   # the stamp shows seconds
+        from pipelines.warehouse.connection import publish_read_copy
+        with connect(db) as con:
+            publish_read_copy(con, db)
+        expect(stamp).not_to_have_text(seen, timeout=40_000)
         browser.close()
 
     with connect(db) as con:

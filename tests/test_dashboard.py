@@ -129,11 +129,23 @@ def test_every_example_query_for_analysts_runs_on_the_read_copy(app, demo_db):
     assert {"incident_id", "kind", "severity", "terms"} <= set(app.dataframe[0].value["column_name"])
 
 
-def test_inbox_filters(app):
+def test_inbox_filters_grains_and_the_messages_behind_a_bucket(app):
     app.switch_page("pages/inbox.py").run()
+    assert not app.exception
     app.multiselect(key="inbox_kinds").set_value(["dm"]).run()
-    table = app.dataframe[0].value
-    assert set(table["kind"]) == {"dm"}
+    rows, messages = app.dataframe[-1].value, app.dataframe[0].value
+    assert set(rows["kind"]) == {"dm"} and set(messages["kind"]) == {"dm"}
+    busiest = rows.groupby("bucket")["inbound"].sum().idxmax()
+    app.selectbox(key="inbox_bucket").set_value(busiest).run()
+    messages = app.dataframe[0].value
+    expected = int(rows[rows["bucket"] == busiest]["inbound"].sum())
+    assert len(messages) == min(expected, 500)          # exactly the messages the bar counts
+    day = messages["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    assert (day == busiest).all()
+    app.segmented_control(key="inbox_grain").set_value("hour").run()
+    hourly = app.dataframe[-1].value
+    assert not app.exception and hourly["bucket"].diff().dropna().dt.total_seconds().min() >= 3600
+    assert hourly["inbound"].sum() == rows["inbound"].sum()   # the same messages, cut finer
 
 
 def test_no_data_yet(monkeypatch, tmp_path):

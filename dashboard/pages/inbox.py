@@ -1,23 +1,85 @@
-"""Inbox volume, reply rate and response times per day, platform and kind (the `inbox_daily` view)."""
+"""Inbox trends: volume, reply rate, response times and SLA per hour, day or week, against the period before;
+volume by weekday and hour; the messages behind any bucket (click a bar)."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
+
+import altair as alt
 import streamlit as st
 
 from dashboard import queries
 
-st.title("Inbox trends")
-days = st.slider("Days", 7, 90, 28, key="inbox_days")
-daily = queries.daily(days)
-platforms = sorted(daily["platform"].unique())
-kinds = sorted(daily["kind"].unique())
-left, right = st.columns(2)
-chosen_platforms = left.multiselect("Platform", platforms, default=platforms, key="inbox_platforms")
-chosen_kinds = right.multiselect("Kind", kinds, default=kinds, key="inbox_kinds")
-shown = daily[daily["platform"].isin(chosen_platforms) & daily["kind"].isin(chosen_kinds)]
+STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
-st.subheader("Received per day and kind")
-st.bar_chart(shown, x="day", y="inbound", color="kind")
-st.subheader("Reply rate")
-st.line_chart(shown, x="day", y="reply_rate", color="kind")
-st.subheader("inbox_daily")
-st.dataframe(shown, hide_index=True, width="stretch")
+st.title("Inbox trends")
+choices = queries.dimensions()
+top = st.columns([2, 1, 1])
+today = datetime.now(timezone.utc).date()
+period = top[0].date_input("Period", (today - timedelta(days=27), today), key="inbox_period")
+grain = top[1].segmented_control("Per", ["hour", "day", "week"], default="day", key="inbox_grain") or "day"
+business = top[2].toggle("Business hours", key="inbox_business", disabled=grain != "day",
+                         help="Response times counted in business hours only, days in the business time zone.")
+left, right = st.columns(2)
+platforms = left.multiselect("Platform", choices["platform"], default=choices["platform"], key="inbox_platforms")
+kinds = right.multiselect("Kind", choices["kind"], default=choices["kind"], key="inbox_kinds")
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info("Choose the first and the last day of the period.")
+    st.stop()
+first: date
+first, last = period
+start = datetime.combine(first, time(), timezone.utc)
+end = datetime.combine(last + timedelta(days=1), time(), timezone.utc)
+span = end - start
+rows = queries.trend(grain, business, start.isoformat(), end.isoformat(), platforms, kinds)
+before = queries.trend(grain, business, (start - span).isoformat(), start.isoformat(), platforms, kinds)
+if rows.empty:
+    st.info("No inbound messages in this period and selection.")
+    st.stop()
+
+# Volume, this period and (shifted onto it) the period before; click a bar for its messages.
+volume = rows.groupby("bucket", as_index=False)[["inbound", "answered"]].sum()
+previous = before.groupby("bucket", as_index=False)["inbound"].sum()
+previous["bucket"] = previous["bucket"] + span
+st.subheader(f"Received per {grain}, against the {span.days}-day period before")
+pick = alt.selection_point(fields=["bucket"], name="bucket_pick")
+bars = alt.Chart(rows).mark_bar().encode(
+    x=alt.X("bucket:T", title=None), y=alt.Y("sum(inbound):Q", title="inbound"), color="platform:N",
+    opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)), tooltip=["bucket:T", "platform:N", "sum(inbound):Q"],
+).add_params(pick)
+overlay = alt.Chart(previous).mark_line(strokeDash=[4, 3], color="gray").encode(x="bucket:T", y="inbound:Q")
+event = st.altair_chart(bars + overlay, on_select="rerun", key="inbox_volume", width="stretch")
+
+st.subheader("Reply rate and SLA met")
+rates = rows.groupby("bucket", as_index=False)[["inbound", "answered"]].sum()
+rates["reply_rate"] = rates["answered"] / rates["inbound"]
+rates = rates.merge(rows.groupby("bucket", as_index=False)["sla_met"].mean(), on="bucket")
+st.line_chart(rates, x="bucket", y=["reply_rate", "sla_met"])
+st.subheader("First response, median and p90 (minutes), per platform")
+times = rows.groupby(["bucket", "platform"], as_index=False)[["first_response_median_s", "first_response_p90_s"]].mean()
+times[["median", "p90"]] = times[["first_response_median_s", "first_response_p90_s"]] / 60
+st.line_chart(times.melt(["bucket", "platform"], ["median", "p90"], var_name="percentile", value_name="minutes")
+              .assign(series=lambda t: t["platform"] + " " + t["percentile"]), x="bucket", y="minutes", color="series")
+
+st.subheader("Received by weekday and hour (UTC)")
+heat = queries.weekly_heatmap(start.isoformat(), end.isoformat(), platforms, kinds)
+heat["day"] = heat["weekday"].map(lambda d: WEEKDAYS[d - 1])
+st.altair_chart(alt.Chart(heat).mark_rect().encode(
+    x=alt.X("hour:O"), y=alt.Y("day:O", sort=WEEKDAYS), color=alt.Color("inbound:Q", scale=alt.Scale(scheme="blues")),
+    tooltip=["day", "hour", "inbound"]), width="stretch")
+
+st.subheader("The messages behind a bucket")
+buckets = list(volume["bucket"])
+clicked = (event.selection.get("bucket_pick") or [{}])[0].get("bucket") if event and event.selection else None
+if clicked is not None:   # a bar was clicked: epoch milliseconds from Vega-Lite
+    st.session_state["inbox_bucket"] = datetime.fromtimestamp(clicked / 1000, timezone.utc).replace(tzinfo=None)
+if st.session_state.get("inbox_bucket") not in buckets:
+    st.session_state.pop("inbox_bucket", None)
+bucket = st.selectbox(f"{grain.capitalize()} (or click a bar)", buckets, index=len(buckets) - 1,
+                      format_func=lambda b: f"{b:%Y-%m-%d %H:%M}" if grain == "hour" else f"{b:%Y-%m-%d}",
+                      key="inbox_bucket")
+at = bucket.replace(tzinfo=timezone.utc)
+st.dataframe(queries.inbound_between(at.isoformat(), (at + STEP[grain]).isoformat(), platforms, kinds),
+             hide_index=True, width="stretch")
+with st.expander("The numbers (the view's rows)"):
+    st.dataframe(rows, hide_index=True, width="stretch")
