@@ -24,8 +24,10 @@ CHROMIUM = "/usr/bin/chromium"
 # refuses it many times a second.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PAGES = [("", "Overview"), ("inbox", "Inbox trends"), ("incidents", "Incidents"), ("notices", "Notices"),
-         ("sources", "Sources"), ("analysts", "For analysts")]
+# (path, title, the last thing the page draws: it is done when that is visible)
+PAGES = [("", "Overview", "Last 30 days"), ("inbox", "Inbox trends", "The messages behind a bucket"),
+         ("incidents", "Incidents", "Actions taken"), ("notices", "Notices", "Audit trail"),
+         ("sources", "Sources", "Rejected input"), ("analysts", "For analysts", "Tables and views")]
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed "
@@ -73,10 +75,12 @@ def test_every_page_loads_and_a_notice_is_approved_and_published_by_clicking(ser
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        for path, title in PAGES:
+        for path, title, last in PAGES:
             page.goto(f"{url}/{path}")
             expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=30_000)
-            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)  # done running
+            expect(page.get_by_text(last, exact=True)).to_be_visible(timeout=60_000)
+            expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=30_000)
+            page.wait_for_timeout(1500)   # charts draw after their data arrives
             assert page.locator('[data-testid="stException"]').count() == 0, title
             page.screenshot(path=shots / f"{path or 'overview'}.png", full_page=True)
 
@@ -110,4 +114,4 @@ def test_every_page_loads_and_a_notice_is_approved_and_published_by_clicking(ser
         published = con.execute("SELECT text, approved_by, url FROM notices WHERE status = 'published'").fetchall()
     assert len(published) == 1 and published[0][0] == chosen and published[0][1] == "Jana"
     assert [s["url"] for s in mastodon.state.statuses.values()] == [published[0][2]]
-    assert all((shots / f"{path or 'overview'}.png").stat().st_size > 20_000 for path, _ in PAGES)
+    assert all((shots / f"{path or 'overview'}.png").stat().st_size > 20_000 for path, _, _ in PAGES)
