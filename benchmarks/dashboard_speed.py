@@ -31,6 +31,7 @@ PAGES = [("pages/overview.py", "Overview"), ("pages/inbox.py", "Inbox trends"),
 
 def build(db: Path, n: int) -> None:
     from pipelines.config import Settings
+    from pipelines.metrics import facts
     from pipelines.warehouse.connection import connect, publish_read_copy
     from pipelines.warehouse.prepare import prepare_database
 
@@ -59,6 +60,7 @@ def build(db: Path, n: int) -> None:
                    CASE WHEN answered THEN 'Sorry about that, we are on it' ELSE 'still waiting' END,
                    'c' || c || '-a', lang, 'platform', platform || ':brand', platform || ':m/c' || c || '-a', now()
             FROM c""")
+        facts.refresh(con, only_touched=False)   # what every write through the pipeline does for its rows
         # 200 incidents of 400 inbound messages each, spread over the 90 days, with events, alerts, notices.
         con.execute("""
             INSERT INTO incidents (incident_id, kind, status, title, severity, lang, terms, first_message_at,
@@ -71,8 +73,11 @@ def build(db: Path, n: int) -> None:
             FROM range(200) t(i)""")
         con.execute("""
             INSERT INTO incident_messages
-            SELECT 'inc-' || i, ['bluesky', 'mastodon', 'x'][(i * 400 + j) % 3 + 1], 'c' || (i * 400 + j) || '-a'
-            FROM range(200) a(i), range(400) b(j)""")
+            WITH picked AS (
+                SELECT 'inc-' || i AS incident_id, ['bluesky', 'mastodon', 'x'][(i * 400 + j) % 3 + 1] AS platform,
+                       'c' || (i * 400 + j) || '-a' AS id
+                FROM range(200) a(i), range(400) b(j))
+            SELECT p.incident_id, p.platform, p.id, m.created_at FROM picked p JOIN messages m USING (platform, id)""")
         con.execute("""
             INSERT INTO incident_events
             SELECT incident_id, e, detected_at + to_minutes(k * 30), severity

@@ -1,9 +1,9 @@
 """Every write the dashboard makes: a comms person editing, approving, rejecting or publishing a notice; an
 agent acknowledging, resolving or reopening an incident.
 
-The same functions as `earshot notices ...` (and the detector's status rules), on the pipeline's own file: opened for the moment of the
-action (waiting while a tick holds the lock), then the read copy is published again so every page shows
-the result at once instead of after the next tick.
+The same functions as `earshot notices ...` and the detector's status rules, on the pipeline's own file:
+opened for the moment of the action (waiting while a tick holds the lock), then the read copy is published
+again so every page shows the result at once instead of after the next tick.
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ def _act(change: Callable[[duckdb.DuckDBPyConnection, datetime], T]) -> T:
     An EarshotError (not allowed, locked too long) propagates with its one-line message."""
     db_path = resolve_db_path(os.environ.get("EARSHOT_DB"))
     with connect(db_path, retry_seconds=LOCK_WAIT_S) as con:
-        said = change(con, datetime.now(timezone.utc))
+        result = change(con, datetime.now(timezone.utc))
         publish_read_copy(con, db_path)
-    return said
+    return result
 
 
 def edit(notice_id: str, text: str, actor: str) -> str:

@@ -39,14 +39,6 @@ def compare(period_start: str, period_end: str) -> pd.DataFrame:
     return query("SELECT * FROM inbox_compare(?::TIMESTAMPTZ, ?::TIMESTAMPTZ)", [period_start, period_end])
 
 
-def daily(days: int) -> pd.DataFrame:
-    return query("""
-        SELECT day, platform, kind, inbound, answered, reply_rate, reply_time_median_s, reply_time_p90_s,
-               conversations, first_response_median_s, first_response_p90_s, sla_met
-        FROM inbox_daily WHERE day >= current_date - ?::INTEGER ORDER BY day, platform, kind
-    """, [days])
-
-
 def daily_totals(days: int) -> pd.DataFrame:
     """All platforms and kinds together, per UTC day (medians recomputed from rows, not averaged)."""
     return query("""
@@ -72,9 +64,8 @@ def incidents() -> pd.DataFrame:
                 date_trunc('hour', last_message_at), INTERVAL 1 HOUR)) AS hour
             FROM listed),
         counted AS (
-            SELECT im.incident_id, date_trunc('hour', m.created_at) AS hour, count(*) AS n
+            SELECT im.incident_id, date_trunc('hour', im.created_at) AS hour, count(*) AS n
             FROM incident_messages im JOIN listed USING (incident_id)
-            JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
             GROUP BY ALL),
         volume AS (
             SELECT incident_id, list(coalesce(n, 0) ORDER BY hour) AS volume
@@ -101,9 +92,8 @@ def incident_timeline(incident_id: str) -> pd.DataFrame:
             WHERE direction = 'inbound' AND created_at >= start_at - INTERVAL 28 DAY AND created_at < end_at
             GROUP BY 1),
         own AS (
-            SELECT time_bucket(INTERVAL 15 MINUTE, m.created_at) AS quarter_hour, count(*) AS n
-            FROM incident_messages im JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
-            WHERE im.incident_id = ? GROUP BY 1),
+            SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS quarter_hour, count(*) AS n
+            FROM incident_messages WHERE incident_id = ? GROUP BY 1),
         usual AS (
             SELECT b.quarter_hour, sum(i.n) / 4.0 AS n
             FROM buckets b CROSS JOIN range(1, 5) AS weeks(k)
@@ -225,9 +215,9 @@ def trend(grain: str, business: bool, start: str, end: str, platforms: list[str]
     times counted in business hours, days in the business time zone."""
     view, bucket = ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
     return query(f"""
-        SELECT {bucket}::TIMESTAMP AS bucket, * EXCLUDE ({bucket}) FROM {view}
-        WHERE {bucket} >= ?::TIMESTAMPTZ AND {bucket} < ?::TIMESTAMPTZ
-          AND list_contains(?, platform) AND list_contains(?, kind)
+        SELECT {bucket}::TIMESTAMP AS bucket, * EXCLUDE ({bucket})
+        FROM {view}_between(?::TIMESTAMPTZ, ?::TIMESTAMPTZ)
+        WHERE list_contains(?, platform) AND list_contains(?, kind)
         ORDER BY bucket, platform, kind
     """, [start, end, platforms, kinds])
 

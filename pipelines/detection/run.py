@@ -170,10 +170,11 @@ def _store(con, incident: Incident) -> None:
           ts(incident.last_message_at), len(incident.posts), incident.authors, incident.langs,
           sorted({p.platform for p in incident.posts.values()}), cues, ts(incident.alerted_at),
           incident.merged_into, status_by, status_at])
-    keys = pa.table({"platform": [k[0] for k in incident.posts], "message_id": [k[1] for k in incident.posts]})
+    keys = pa.table({"platform": [k[0] for k in incident.posts], "message_id": [k[1] for k in incident.posts],
+                     "posted_at": [p.at for p in incident.posts.values()]})
     con.register("_keys", keys)
     try:
-        con.execute("""INSERT INTO incident_messages SELECT ?, platform, message_id FROM _keys
+        con.execute("""INSERT INTO incident_messages SELECT ?, platform, message_id, to_timestamp(posted_at) FROM _keys
                        ON CONFLICT DO NOTHING""", [incident.incident_id])
     finally:
         con.unregister("_keys")

@@ -1,8 +1,8 @@
 """The metric views, written from the current settings on every write.
 
-Two per-row views carry the CONTRACT definitions once:
+Two per-row views carry the CONTRACT definitions, over the facts kept on write (facts.py):
 - `inbound_answers`: each inbound message, its answer (the earliest outbound message of the same
-  conversation strictly after it, found with an ASOF join) and the seconds to it;
+  conversation strictly after it) and the seconds to it;
 - `conversation_first_response`: each conversation's first inbound message, its first response and
   SLA status ('met', 'missed', or NULL while the target has not yet passed).
 Every aggregate view (`inbox_daily`, `inbox_hourly`, `inbox_weekly`, `inbox_daily_by_account`,
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-# Seconds between two TIMESTAMPTZ values, exact to the microsecond.
-_SECONDS = "(epoch_us({end}) - epoch_us({start})) / 1e6"
+from pipelines.metrics.facts import SECONDS
+
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def create_views(con: duckdb.DuckDBPyConnection, sla_seconds: int, local_tz: str
     con.execute(_conversation_first_response_sql(sla_seconds))
     for grain in grains(local_tz):
         con.execute(aggregate_view_sql(grain))
+        con.execute(aggregate_view_sql(grain, between=True))
     con.execute(_period_macro_sql())
     con.execute(_compare_macro_sql())
 
@@ -66,44 +67,30 @@ def _business_clock_macro() -> str:
 
 
 def _inbound_answers_sql() -> str:
-    reply_s = _SECONDS.format(start="i.created_at", end="o.created_at")
-    biz = "business_clock({t}, {c}.open_at, {c}.close_at, {c}.business_s_before)"
-    return f"""
+    return """
         CREATE OR REPLACE VIEW inbound_answers AS
-        SELECT i.platform, i.id, i.kind, i.account, i.lang, i.author_id, i.conversation_key,
-               i.created_at, o.created_at AS answered_at, {reply_s} AS reply_s,
-               {biz.format(t="o.created_at", c="c_end")} - {biz.format(t="i.created_at", c="c_start")}
-                   AS reply_business_s
-        FROM (SELECT * FROM messages WHERE direction = 'inbound') i
-        ASOF LEFT JOIN (SELECT conversation_key, created_at FROM messages WHERE direction = 'outbound') o
-            ON i.conversation_key = o.conversation_key AND o.created_at > i.created_at
-        ASOF LEFT JOIN business_calendar c_start ON i.created_at >= c_start.open_at
-        ASOF LEFT JOIN business_calendar c_end ON o.created_at >= c_end.open_at
+        SELECT platform, id, kind, account, lang, author_id, conversation_key, created_at, answered_at,
+               reply_s, reply_business_s
+        FROM answer_facts
     """
 
 
 def _conversation_first_response_sql(sla_seconds: int) -> str:
-    # The first response of a conversation is the answer of its first inbound message.
+    # Facts kept on write; only how long an unanswered conversation has waited depends on now().
     biz_now = "business_clock(now(), c_now.open_at, c_now.close_at, c_now.business_s_before)"
-    biz_start = "business_clock(f.created_at, c_start.open_at, c_start.close_at, c_start.business_s_before)"
     return f"""
         CREATE OR REPLACE VIEW conversation_first_response AS
-        WITH first_inbound AS (
-            SELECT * FROM inbound_answers
-            QUALIFY row_number() OVER (PARTITION BY conversation_key ORDER BY created_at, platform, id) = 1
-        ), clocked AS (
-            SELECT f.*, {_SECONDS.format(start="f.created_at", end="now()")} AS waited_s,
-                   {biz_now} - {biz_start} AS waited_business_s
-            FROM first_inbound f
-            ASOF LEFT JOIN business_calendar c_start ON f.created_at >= c_start.open_at
+        WITH clocked AS (
+            SELECT f.*, {SECONDS.format(start="f.first_inbound_at", end="now()")} AS waited_s,
+                   {biz_now} - f.business_clock_at_first AS waited_business_s
+            FROM first_response_facts f
             LEFT JOIN (SELECT * FROM business_calendar WHERE open_at <= now()
                        ORDER BY open_at DESC LIMIT 1) c_now ON true
         )
-        SELECT conversation_key, platform, kind, account, lang, author_id,
-               created_at AS first_inbound_at, answered_at AS first_response_at,
-               reply_s AS first_response_s, reply_business_s AS first_response_business_s,
-               {_sla_case("reply_s", "waited_s", sla_seconds)} AS sla_status,
-               {_sla_case("reply_business_s", "waited_business_s", sla_seconds)} AS sla_business_status
+        SELECT conversation_key, platform, kind, account, lang, author_id, first_inbound_at, first_response_at,
+               first_response_s, first_response_business_s,
+               {_sla_case("first_response_s", "waited_s", sla_seconds)} AS sla_status,
+               {_sla_case("first_response_business_s", "waited_business_s", sla_seconds)} AS sla_business_status
         FROM clocked
     """
 
@@ -114,29 +101,35 @@ def _sla_case(response: str, waited: str, target: int) -> str:
             f"WHEN {waited} > {target} THEN 'missed' END")
 
 
-def aggregate_view_sql(grain: Grain) -> str:
+def aggregate_view_sql(grain: Grain, between: bool = False) -> str:
+    """The view over all time, or (between=True) the table macro `<view>_between(period_start, period_end)`
+    over the messages and conversations that start in [period_start, period_end): the same rows for the
+    buckets inside, read from that period only (what the dashboard asks, fast on a large warehouse)."""
     reply = "reply_business_s" if grain.business else "reply_s"
     first = "first_response_business_s" if grain.business else "first_response_s"
     sla = "sla_business_status" if grain.business else "sla_status"
     keys = (grain.bucket_column,) + grain.group
     key_list = ", ".join(keys)
     group = ", ".join(grain.group)
+    head = (f"CREATE OR REPLACE MACRO {grain.view}_between(period_start, period_end) AS TABLE" if between
+            else f"CREATE OR REPLACE VIEW {grain.view} AS")
+    within = "WHERE {ts} >= period_start AND {ts} < period_end" if between else ""
     return f"""
-        CREATE OR REPLACE VIEW {grain.view} AS
+        {head}
         WITH msgs AS (
             SELECT {grain.bucket_sql.format(ts="created_at")} AS {grain.bucket_column}, {group},
                    count(*) AS inbound,
                    count(answered_at) AS answered,
                    quantile_cont({reply}, 0.5) AS reply_time_median_s,
                    quantile_cont({reply}, 0.9) AS reply_time_p90_s
-            FROM inbound_answers GROUP BY ALL
+            FROM inbound_answers {within.format(ts="created_at")} GROUP BY ALL
         ), convs AS (
             SELECT {grain.bucket_sql.format(ts="first_inbound_at")} AS {grain.bucket_column}, {group},
                    count(*) AS conversations,
                    quantile_cont({first}, 0.5) AS first_response_median_s,
                    quantile_cont({first}, 0.9) AS first_response_p90_s,
                    count(*) FILTER ({sla} = 'met') / nullif(count({sla}), 0) AS sla_met
-            FROM conversation_first_response GROUP BY ALL
+            FROM conversation_first_response {within.format(ts="first_inbound_at")} GROUP BY ALL
         )
         SELECT {key_list}, m.inbound, m.answered, m.answered / m.inbound AS reply_rate,
                m.reply_time_median_s, m.reply_time_p90_s,

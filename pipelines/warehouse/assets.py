@@ -4,15 +4,19 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.resources import Warehouse
+from pipelines.metrics import facts
+from pipelines.warehouse.prepare import prepare_database
 from pipelines.warehouse.conversations import rebuild_conversation_keys
 from pipelines.warehouse.migrate import current_version, migrate
 
 
 @dg.asset(group_name="warehouse", kinds={"duckdb"},
-          description="The warehouse tables at this version of Earshot (versioned migrations, in place).")
+          description="The warehouse at this version of Earshot and the current settings: versioned "
+                      "migrations in place, the business calendar, the metric views and inbox facts.")
 def warehouse_schema(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connection() as con:
-        applied = migrate(con)
+        applied = migrate(con)   # applied here to report them; prepare_database finds nothing left to do
+        prepare_database(con, warehouse.settings())
         version = current_version(con)
     return dg.MaterializeResult(metadata={"schema_version": version, "migrations_applied": len(applied)})
 
@@ -27,6 +31,7 @@ def conversations_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         with warehouse.connection() as con:
             con.execute("BEGIN TRANSACTION")
             repaired = rebuild_conversation_keys(con)
+            facts.refresh_touched(con)   # the conversations of repaired keys
             con.execute("COMMIT")
             total, msgs = con.execute(
                 "SELECT count(DISTINCT conversation_key), count(*) FROM messages").fetchone()

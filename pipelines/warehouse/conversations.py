@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.metrics import facts
+
 MAX_ROUNDS = 40  # 2^40 hops: any chain that has not resolved by then is a cycle
 
 
@@ -44,6 +46,10 @@ def rebuild_conversation_keys(con: duckdb.DuckDBPyConnection) -> int:
         UPDATE conv_ptr SET root_key = platform || ':m/' || least(id, next_id), next_id = NULL
         WHERE next_id IS NOT NULL
     """)
+    # Both the conversation a message leaves and the one it joins get their inbox facts recomputed.
+    facts.note_touched(con, """
+        SELECT unnest([m.conversation_key, k.root_key]) FROM messages m JOIN conv_ptr k USING (platform, id)
+        WHERE m.conversation_key IS DISTINCT FROM k.root_key""")
     changed = con.execute("""
         UPDATE messages SET conversation_key = k.root_key
         FROM conv_ptr k

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from connectors.message import SCHEMA
 from detectors.language import detect_languages
+from pipelines.metrics import facts
 from pipelines.warehouse.conversations import rebuild_conversation_keys
 
 # Columns whose change makes an incoming record an update of the stored one.
@@ -46,8 +47,8 @@ def stage(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> None:
 
 
 def upsert_staged(con: duckdb.DuckDBPyConnection, languages: Sequence[str]) -> UpsertCounts:
-    """Upsert everything staged (later `seq` wins within the stage), fill missing languages, and
-    bring conversation keys up to date. Must run inside the caller's transaction."""
+    """Upsert everything staged (later `seq` wins within the stage), fill missing languages, and bring
+    conversation keys and the inbox facts up to date. Must run inside the caller's transaction."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE incoming AS
         SELECT * EXCLUDE (seq, extra), extra::JSON AS extra,
@@ -77,9 +78,12 @@ def upsert_staged(con: duckdb.DuckDBPyConnection, languages: Sequence[str]) -> U
         inserted=inserted,
         updated=con.execute("SELECT count(*) FROM changed").fetchone()[0],
     )
-    con.execute("DROP TABLE incoming; DROP TABLE changed")
     if counts.inserted or counts.updated:
         rebuild_conversation_keys(con)
+        # New and changed messages' conversations (rebuild_conversation_keys noted those whose keys moved).
+        facts.note_touched(con, "SELECT DISTINCT m.conversation_key FROM messages m JOIN incoming USING (platform, id)")
+        facts.refresh_touched(con)
+    con.execute("DROP TABLE incoming; DROP TABLE changed")
     return counts
 
 

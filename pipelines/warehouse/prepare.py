@@ -7,6 +7,7 @@ import duckdb
 
 from pipelines.config import Settings
 from pipelines.ingest.health import create_health_view
+from pipelines.metrics import facts
 from pipelines.metrics.calendar import business_intervals
 from pipelines.metrics.views import create_views
 from pipelines.warehouse.migrate import migrate
@@ -22,6 +23,8 @@ def prepare_database(con: duckdb.DuckDBPyConnection, settings: Settings) -> None
         rebuild_calendar(con, settings)
         create_views(con, settings.sla_first_response_minutes * 60, settings.business_hours.timezone)
         create_health_view(con)
+        first_open = con.execute("SELECT min(open_at) FROM business_calendar").fetchall()[0][0]
+        facts.refresh_if_calendar_changed(con, f"{settings.business_hours}|{first_open}")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
