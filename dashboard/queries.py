@@ -9,7 +9,6 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from pipelines.warehouse.connection import connect, current_read_copy, read_copy_path, resolve_db_path

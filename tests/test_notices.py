@@ -5,10 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 
 from pipelines.config import Settings, Source
 from pipelines.notices.store import draft_notices
