@@ -8,19 +8,22 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from pipelines.config import load_settings
+from pipelines.config import Settings, load_settings
 from pipelines.errors import EarshotError
 from pipelines.warehouse.connection import connect, publish_read_copy, resolve_db_path
 from pipelines.warehouse.prepare import prepare_database
 
 MAX_REJECTS_SHOWN = 20
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,15 +104,21 @@ def _environment(args: argparse.Namespace) -> Path:
     return db_path
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from pipelines.ingest.importer import import_jsonl
-
+def _writing(args: argparse.Namespace, work: Callable[[duckdb.DuckDBPyConnection, Settings], T]) -> T:
+    """A command that writes: the warehouse brought up to date, `work` done, the read copy published."""
     db_path = _environment(args)
     settings = load_settings()
     with connect(db_path) as con:
         prepare_database(con, settings)
-        report = import_jsonl(con, args.path, settings)
+        result = work(con, settings)
         publish_read_copy(con, db_path)
+    return result
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pipelines.ingest.importer import import_jsonl
+
+    report = _writing(args, lambda con, settings: import_jsonl(con, args.path, settings))
     for reject in report.rejects[:MAX_REJECTS_SHOWN]:
         print(f"rejected {report.source}:{reject.line_no}: {reject.reason}", file=sys.stderr)
     if report.rejected > MAX_REJECTS_SHOWN:
@@ -121,13 +130,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_detect(args: argparse.Namespace) -> int:
     from pipelines.detection.run import count_open_alerts, detect
 
-    db_path = _environment(args)
-    settings = load_settings()
-    with connect(db_path) as con:
-        prepare_database(con, settings)
-        report = detect(con, settings)
-        alerts = count_open_alerts(con)
-        publish_read_copy(con, db_path)
+    report, alerts = _writing(args, lambda con, settings: (detect(con, settings), count_open_alerts(con)))
     print(f"detect: {report.windows} windows, {report.messages} messages ({report.late_messages} late), "
           f"{report.opened} incidents opened, {report.updated} updated; {alerts} open alerts")
     return 0
@@ -162,11 +165,7 @@ def cmd_notices_edit(args: argparse.Namespace) -> int:
 
 def _change_notice(args: argparse.Namespace, change) -> int:
     """Apply one person's change to a notice, then say its status and anything that blocks it."""
-    db_path = _environment(args)
-    with connect(db_path) as con:
-        prepare_database(con, load_settings())
-        notice = change(con, datetime.now(timezone.utc))
-        publish_read_copy(con, db_path)
+    notice = _writing(args, lambda con, settings: change(con, datetime.now(timezone.utc)))
     print(f"{notice.notice_id}: {notice.status}" + (f" ({notice.problem})" if notice.problem else ""))
     return 0
 
@@ -174,12 +173,7 @@ def _change_notice(args: argparse.Namespace, change) -> int:
 def cmd_notices_publish(args: argparse.Namespace) -> int:
     from pipelines.notices.publish import publish_approved
 
-    db_path = _environment(args)
-    settings = load_settings()
-    with connect(db_path) as con:
-        prepare_database(con, settings)
-        outcomes = publish_approved(con, settings, datetime.now(timezone.utc))
-        publish_read_copy(con, db_path)
+    outcomes = _writing(args, lambda con, settings: publish_approved(con, settings, datetime.now(timezone.utc)))
     for outcome in outcomes:
         stream = sys.stdout if outcome.status == "published" else sys.stderr
         print(f"{outcome.notice_id}: {outcome.status}: {outcome.detail}", file=stream)
@@ -234,6 +228,8 @@ def run_tick() -> bool:
 
 def _report(result) -> bool:
     """Print each step's figures and errors; True if the run succeeded and every source was read."""
+    from pipelines.definitions import TICK_JOB
+
     source_failed = False
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
@@ -242,7 +238,7 @@ def _report(result) -> bool:
                 source_failed = True
                 print(f"earshot: error: {mat.metadata['error'].value}", file=sys.stderr)
                 continue
-            if mat.asset_key.to_user_string() == "read_copy" and result.job_def.name == "tick":
+            if mat.asset_key.to_user_string() == "read_copy" and result.job_def.name == TICK_JOB:
                 continue   # published again at the end of `act`; shown once
             shown = ", ".join(f"{k} {v.value}" for k, v in mat.metadata.items() if k != "path")
             print(f"{mat.asset_key.to_user_string()}: {shown}")

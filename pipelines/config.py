@@ -203,14 +203,9 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         if not templates_path.is_dir():
             raise ConfigError(f"{where}: notices.templates_dir: {templates_path} is not a directory")
 
-    sources_raw = raw.get("sources", [{"platform": "demo"}])
-    if not isinstance(sources_raw, list) or not all(isinstance(s, dict) for s in sources_raw):
-        raise ConfigError(f"{where}: sources must be an array of tables ([[sources]])")
+    sources_raw = _array_of_tables(raw.get("sources", [{"platform": "demo"}]), "sources", where)
     sources = tuple(_parse_source(s, i, where) for i, s in enumerate(sources_raw))
-    names = [s.name for s in sources]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ConfigError(f"{where}: sources: duplicate name {dupes[0]!r}; give each a distinct name")
+    _distinct_names([s.name for s in sources], "sources", where)
 
     languages = raw.get("languages", list(DEFAULT_LANGUAGES))
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages) or not languages:
@@ -258,10 +253,8 @@ def _parse_source(raw: dict[str, Any], index: int, where: str) -> Source:
 
 def _parse_auto_publish(raw: Any, where: str) -> tuple[AutoPublish, ...]:
     p = "notices.auto_publish"
-    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        raise ConfigError(f"{where}: {p} must be an array of tables ([[{p}]])")
     rules = []
-    for i, rule in enumerate(raw):
+    for i, rule in enumerate(_array_of_tables(raw, p, where)):
         _no_unknown(rule, {"kind", "min_severity"}, where, f"{p}[{i}].")
         kind = _typed(rule, "kind", str, where, f"{p}[{i}].")
         if kind not in ALERT_KINDS:
@@ -278,14 +271,9 @@ def _parse_alerts(raw: dict[str, Any], path: Path) -> AlertSettings:
         numbers[key] = _typed(raw, key, int, where, p, default=default)
         if numbers[key] < (0 if key == "cooldown_minutes" else 1):
             raise ConfigError(f"{where}: {p}{key} must be positive, got {numbers[key]}")
-    channels_raw = raw.get("channels", [])
-    if not isinstance(channels_raw, list) or not all(isinstance(c, dict) for c in channels_raw):
-        raise ConfigError(f"{where}: {p}channels must be an array of tables ([[alerts.channels]])")
+    channels_raw = _array_of_tables(raw.get("channels", []), f"{p}channels", where)
     channels = tuple(_parse_channel(c, i, path) for i, c in enumerate(channels_raw))
-    names = [c.name for c in channels]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ConfigError(f"{where}: {p}channels: duplicate name {dupes[0]!r}; give each a distinct name")
+    _distinct_names([c.name for c in channels], f"{p}channels", where)
     return AlertSettings(channels=channels, dashboard_url=_typed(raw, "dashboard_url", str, where, p,
                                                                  default="http://localhost:8501"), **numbers)
 
@@ -330,6 +318,18 @@ def _severity(raw: dict[str, Any], prefix: str, where: str, default: int) -> int
     if not 1 <= level <= 5:
         raise ConfigError(f"{where}: {prefix}min_severity must be 1 to 5, got {level}")
     return level
+
+
+def _array_of_tables(value: Any, key: str, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{where}: {key} must be an array of tables ([[{key}]])")
+    return value
+
+
+def _distinct_names(names: list[str], key: str, where: str) -> None:
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: {key}: duplicate name {dupes[0]!r}; give each a distinct name")
 
 
 def _parse_business_hours(raw: dict[str, Any], where: str) -> BusinessHours:

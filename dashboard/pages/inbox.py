@@ -2,7 +2,7 @@
 volume by weekday and hour; the messages behind any bucket (click a bar)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import altair as alt
 import streamlit as st
@@ -26,7 +26,6 @@ kinds = right.multiselect("Kind", choices["kind"], default=choices["kind"], key=
 if not isinstance(period, tuple) or len(period) != 2:
     st.info("Choose the first and the last day of the period.")
     st.stop()
-first: date
 first, last = period
 start = datetime.combine(first, time(), timezone.utc)
 end = datetime.combine(last + timedelta(days=1), time(), timezone.utc)

@@ -18,7 +18,6 @@ import duckdb
 from pipelines.metrics.facts import SECONDS
 
 
-
 @dataclass(frozen=True)
 class Grain:
     view: str
