@@ -6,7 +6,7 @@ import dagster as dg
 from pipelines.resources import Warehouse
 from pipelines.metrics import facts
 from pipelines.warehouse.prepare import prepare_database
-from pipelines.warehouse.conversations import rebuild_conversation_keys
+from pipelines.warehouse.conversations import note_keys_a_write_may_move, rekey_after_write
 from pipelines.warehouse.migrate import current_version, migrate
 
 
@@ -25,14 +25,17 @@ def conversations_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     """`conversations`, downstream of every ingest asset of the configured sources."""
 
     @dg.asset(name="conversations", group_name="warehouse", kinds={"duckdb"}, deps=upstream,
-              description="`messages.conversation_key`: every message's conversation, re-derived from "
-                          "scratch (writes keep it current; this repairs rows written by other means).")
+              description="`messages.conversation_key`: every message's conversation (writes keep it "
+                          "current; this keys rows written by other means, without one, and their replies).")
     def _conversations(warehouse: Warehouse) -> dg.MaterializeResult:
+        unkeyed = "SELECT platform, id FROM messages WHERE conversation_key IS NULL"
         with warehouse.connection() as con:
             con.execute("BEGIN TRANSACTION")
-            repaired = rebuild_conversation_keys(con)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE unkeyed AS {unkeyed}")
+            note_keys_a_write_may_move(con, "SELECT * FROM unkeyed")
+            repaired = rekey_after_write(con, "SELECT * FROM unkeyed")
             facts.refresh_touched(con)   # the conversations of repaired keys
-            con.execute("COMMIT")
+            con.execute("DROP TABLE unkeyed; COMMIT")
             total, msgs = con.execute(
                 "SELECT count(DISTINCT conversation_key), count(*) FROM messages").fetchone()
         return dg.MaterializeResult(metadata={"conversations": total, "messages": msgs,

@@ -7,6 +7,12 @@ else its own id. Keys are prefixed with the platform and with `c/` (a platform c
 
 Roots are found by pointer jumping: every round, each message points to its pointer's pointer, so a
 chain of depth d resolves in log2(d) set-based rounds instead of d recursive steps.
+
+A write re-derives only the keys it can change (`rekey_after_write`): those of the written messages and of
+every message in a conversation they may join or leave. Every descendant of a message X carries X's key
+(or `m/X` while X was missing), so those conversations hold all descendants; a parent outside that scope
+keeps its stored key, which the walk takes as it is. At 10 million messages this is a fraction of a second
+instead of the tens of seconds a full re-derivation takes.
 """
 from __future__ import annotations
 
@@ -15,19 +21,25 @@ import duckdb
 from pipelines.metrics import facts
 
 MAX_ROUNDS = 40  # 2^40 hops: any chain that has not resolved by then is a cycle
+SCOPE = "conv_scope"   # temp table: (platform, id) of the messages whose keys are re-derived
 
 
-def rebuild_conversation_keys(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute every key; write only those that changed. Returns the number of rows changed."""
-    con.execute("""
+def rebuild_conversation_keys(con: duckdb.DuckDBPyConnection, scope_sql: str = "SELECT platform, id FROM messages"
+                              ) -> int:
+    """Re-derive the keys of the messages `scope_sql` selects (all of them by default), taking the stored
+    key of any parent outside the scope; write only those that changed. Returns the number changed."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE} AS SELECT DISTINCT platform, id FROM ({scope_sql})")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE conv_ptr AS
         SELECT m.platform, m.id,
-               p.id AS next_id,  -- NULL when m is a root (no parent, or parent not stored)
+               CASE WHEN s.id IS NOT NULL THEN p.id END AS next_id,  -- the parent, when its key is re-derived too
                CASE WHEN m.in_reply_to_id IS NULL AND m.conversation_id IS NOT NULL
                         THEN m.platform || ':c/' || m.conversation_id
+                    WHEN p.id IS NOT NULL AND s.id IS NULL THEN p.conversation_key
                     ELSE m.platform || ':m/' || coalesce(m.in_reply_to_id, m.id) END AS root_key
-        FROM messages m
+        FROM messages m SEMI JOIN {SCOPE} USING (platform, id)
         LEFT JOIN messages p ON p.platform = m.platform AND p.id = m.in_reply_to_id
+        LEFT JOIN {SCOPE} s ON s.platform = p.platform AND s.id = p.id
     """)
     for _ in range(MAX_ROUNDS):
         pending = con.execute("SELECT count(*) FROM conv_ptr WHERE next_id IS NOT NULL").fetchone()[0]
@@ -56,5 +68,27 @@ def rebuild_conversation_keys(con: duckdb.DuckDBPyConnection) -> int:
         WHERE messages.platform = k.platform AND messages.id = k.id
           AND messages.conversation_key IS DISTINCT FROM k.root_key
     """).fetchone()[0]
-    con.execute("DROP TABLE conv_ptr")
+    con.execute(f"DROP TABLE conv_ptr; DROP TABLE {SCOPE}")
+    return changed
+
+
+def note_keys_a_write_may_move(con: duckdb.DuckDBPyConnection, written_sql: str) -> None:
+    """Before a write changes the messages `written_sql` selects (platform, id): remember the conversations
+    whose keys it may move: each written message's stored key (a changed parent moves its descendants) and
+    `m/<id>` (descendants that waited for it as a missing parent)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rekey_conversations AS
+        SELECT m.conversation_key AS conversation_key FROM messages m SEMI JOIN ({written_sql}) w USING (platform, id)
+        UNION SELECT platform || ':m/' || id FROM ({written_sql})
+    """)
+
+
+def rekey_after_write(con: duckdb.DuckDBPyConnection, written_sql: str) -> int:
+    """After the write: re-derive the keys of the written messages and of the conversations noted before it."""
+    changed = rebuild_conversation_keys(con, f"""
+        SELECT platform, id FROM ({written_sql})
+        UNION ALL
+        SELECT platform, id FROM messages
+        WHERE conversation_key IN (SELECT conversation_key FROM rekey_conversations)""")
+    con.execute("DROP TABLE rekey_conversations")
     return changed

@@ -14,7 +14,7 @@ import pyarrow as pa
 from connectors.message import SCHEMA
 from detectors.language import detect_languages
 from pipelines.metrics import facts
-from pipelines.warehouse.conversations import rebuild_conversation_keys
+from pipelines.warehouse.conversations import note_keys_a_write_may_move, rekey_after_write
 
 # Columns whose change makes an incoming record an update of the stored one.
 _CONTENT = ("kind", "direction", "author_id", "author_handle", "created_at", "text", "in_reply_to_id",
@@ -64,6 +64,12 @@ def upsert_staged(con: duckdb.DuckDBPyConnection, languages: Sequence[str]) -> U
         CREATE OR REPLACE TEMP TABLE changed AS
         SELECT i.* FROM incoming i JOIN messages m USING (platform, id) WHERE {differs}
     """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE written AS
+        SELECT platform, id FROM changed
+        UNION ALL SELECT platform, id FROM incoming ANTI JOIN messages USING (platform, id)
+    """)
+    note_keys_a_write_may_move(con, "SELECT platform, id FROM written")
     sets = ", ".join(f"{c} = c.{c}" for c in _CONTENT + ("lang_source",))
     con.execute(f"""
         UPDATE messages SET {sets}, account = coalesce(c.account, messages.account), updated_at = now()
@@ -79,11 +85,13 @@ def upsert_staged(con: duckdb.DuckDBPyConnection, languages: Sequence[str]) -> U
         updated=con.execute("SELECT count(*) FROM changed").fetchone()[0],
     )
     if counts.inserted or counts.updated:
-        rebuild_conversation_keys(con)
-        # New and changed messages' conversations (rebuild_conversation_keys noted those whose keys moved).
-        facts.note_touched(con, "SELECT DISTINCT m.conversation_key FROM messages m JOIN incoming USING (platform, id)")
+        rekey_after_write(con, "SELECT platform, id FROM written")
+        # New and changed messages' conversations (rekeying noted those whose keys moved).
+        facts.note_touched(con, "SELECT DISTINCT m.conversation_key FROM messages m JOIN written USING (platform, id)")
         facts.refresh_touched(con)
-    con.execute("DROP TABLE incoming; DROP TABLE changed")
+    else:
+        con.execute("DROP TABLE rekey_conversations")
+    con.execute("DROP TABLE incoming; DROP TABLE changed; DROP TABLE written")
     return counts
 
 
