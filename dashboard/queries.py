@@ -1,26 +1,47 @@
 """Every read the dashboard makes, against the read copy the pipeline publishes (never the live file).
 
-The read copy is replaced atomically by the pipeline; each query opens it read-only for a moment, so the
-dashboard never holds a lock anyone else waits on.
+The read copy is replaced atomically by the pipeline, as a new file each time; nobody ever writes one in
+place, so the dashboard never holds a lock anyone else waits on. Each query opens its own short read-only
+connection, while one more connection per process stays open on the newest copy: DuckDB then gives every
+query the same database instance, whose cache of decompressed columns stays warm from one query, session
+and page to the next, until the next copy appears.
 """
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from pipelines.metrics.views import utc
 from pipelines.warehouse.connection import connect, current_read_copy, read_copy_path, resolve_db_path
+
+_held: dict[Path, duckdb.DuckDBPyConnection] = {}   # the newest copy's warm instance, held open
+_held_lock = threading.Lock()
 
 
 def read_copy() -> Path:
     return read_copy_path(resolve_db_path(os.environ.get("EARSHOT_DB")))
 
 
+def current_copy() -> Path:
+    """The file the read-copy link points to now; keeps its database instance open (and warm)."""
+    path = current_read_copy(resolve_db_path(os.environ.get("EARSHOT_DB")))
+    with _held_lock:
+        if path not in _held and path.exists():
+            for old in list(_held):   # queries still running on an older copy hold their own connections
+                _held.pop(old).close()
+            _held[path] = duckdb.connect(str(path), read_only=True)
+    return path
+
+
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
-    db_path = resolve_db_path(os.environ.get("EARSHOT_DB"))
-    with connect(current_read_copy(db_path), read_only=True, retry_seconds=5) as con:
+    with connect(current_copy(), read_only=True, retry_seconds=5) as con:
         return con.execute(sql, params or []).df()
 
 
@@ -40,8 +61,8 @@ def compare(period_start: str, period_end: str) -> pd.DataFrame:
 
 def daily_totals(days: int) -> pd.DataFrame:
     """All platforms and kinds together, per UTC day (medians recomputed from rows, not averaged)."""
-    return query("""
-        SELECT timezone('UTC', created_at)::DATE AS day, count(*) AS inbound, count(answered_at) AS answered,
+    return query(f"""
+        SELECT {utc("created_at")}::DATE AS day, count(*) AS inbound, count(answered_at) AS answered,
                count(answered_at) / count(*) AS reply_rate,
                quantile_cont(reply_s, 0.5) / 60 AS reply_median_min,
                quantile_cont(reply_s, 0.9) / 60 AS reply_p90_min
@@ -77,21 +98,24 @@ def incidents() -> pd.DataFrame:
 
 
 def incident_timeline(incident_id: str) -> pd.DataFrame:
-    """Per 15 minutes around the incident: its messages, all inbound messages, and the usual inbound volume
-    at that time of the week (the mean of the same quarter-hour over the 4 weeks before)."""
-    return query("""
+    """Per 15 minutes (UTC) around the incident: its messages, all inbound messages, and the usual inbound
+    volume at that time of the week (the mean of the same quarter-hour over the 4 weeks before)."""
+    quarter = "time_bucket(INTERVAL 15 MINUTE, {})".format
+    return query(f"""
         WITH span AS (
-            SELECT time_bucket(INTERVAL 15 MINUTE, first_message_at) - INTERVAL 2 HOUR AS start_at,
-                   time_bucket(INTERVAL 15 MINUTE, last_message_at) + INTERVAL 2 HOUR AS end_at
+            SELECT {quarter(utc("first_message_at"))} - INTERVAL 2 HOUR AS start_at,
+                   {quarter(utc("last_message_at"))} + INTERVAL 2 HOUR AS end_at,
+                   first_message_at - INTERVAL 28 DAY - INTERVAL 3 HOUR AS read_from,
+                   last_message_at + INTERVAL 3 HOUR AS read_to
             FROM incidents WHERE incident_id = ?),
         buckets AS (SELECT unnest(generate_series(start_at, end_at, INTERVAL 15 MINUTE)) AS quarter_hour FROM span),
         inbound AS (
-            SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS quarter_hour, count(*) AS n
+            SELECT {quarter(utc("created_at"))} AS quarter_hour, count(*) AS n
             FROM messages, span
-            WHERE direction = 'inbound' AND created_at >= start_at - INTERVAL 28 DAY AND created_at < end_at
+            WHERE direction = 'inbound' AND created_at >= read_from AND created_at < read_to
             GROUP BY 1),
         own AS (
-            SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS quarter_hour, count(*) AS n
+            SELECT {quarter(utc("created_at"))} AS quarter_hour, count(*) AS n
             FROM incident_messages WHERE incident_id = ? GROUP BY 1),
         usual AS (
             SELECT b.quarter_hour, sum(i.n) / 4.0 AS n
@@ -117,11 +141,18 @@ def incident_events(incident_id: str) -> pd.DataFrame:
 
 
 def incident_samples(incident_id: str, limit: int = 20) -> pd.DataFrame:
-    return query("""
-        SELECT m.created_at, m.platform, m.lang, m.author_handle, m.text
-        FROM incident_messages im JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
-        WHERE im.incident_id = ? ORDER BY m.created_at LIMIT ?
-    """, [incident_id, limit])
+    """Its first messages: picked from incident_messages, then looked up by id within their time span (a
+    constant filter DuckDB applies inside the scan of messages, skipping row groups outside the span)."""
+    picked = query("SELECT platform, message_id, created_at FROM incident_messages WHERE incident_id = ? "
+                   "ORDER BY created_at, platform, message_id LIMIT ?", [incident_id, limit])
+    ids = list(picked["message_id"])
+    return query(f"""
+        SELECT created_at, platform, lang, author_handle, text FROM messages
+        WHERE id IN ({", ".join(["?"] * len(ids)) or "NULL"}) AND created_at BETWEEN ? AND ?
+          AND list_contains(?, platform || ' ' || id)
+        ORDER BY created_at, platform, id
+    """, [*ids, picked["created_at"].min() if ids else None, picked["created_at"].max() if ids else None,
+          list(picked["platform"] + " " + picked["message_id"])])
 
 
 def sources() -> pd.DataFrame:
@@ -209,41 +240,81 @@ def incident_counts(period_start: str, period_end: str) -> dict:
 GRAIN_VIEWS = {"hour": ("inbox_hourly", "hour"), "day": ("inbox_daily", "day"), "week": ("inbox_weekly", "week")}
 
 
-def trend(grain: str, business: bool, start: str, end: str, platforms: list[str], kinds: list[str]) -> pd.DataFrame:
-    """Rows of the grain's view (per bucket, platform and kind) in [start, end); `business` (days only):
-    times counted in business hours, days in the business time zone."""
+@dataclass(frozen=True)
+class Selection:
+    """Which inbound messages a chart counts: each list holds the values let through ('' for a message
+    without one); None lets every value through."""
+    platforms: list[str] | None = None
+    kinds: list[str] | None = None
+    langs: list[str] | None = None
+    accounts: list[str] | None = None
+
+    def lists(self) -> list[list[str] | None]:
+        return [self.platforms, self.kinds, self.langs, self.accounts]
+
+    def where(self) -> tuple[str, list]:
+        """A SQL condition on the columns platform, kind, lang, account, and its parameters."""
+        chosen = [(column, values) for column, values in zip(("platform", "kind", "lang", "account"), self.lists())
+                  if values is not None]
+        return (" AND ".join(f"list_contains(?, coalesce({column}, ''))" for column, _ in chosen) or "true",
+                [values for _, values in chosen])
+
+
+def trend(grain: str, business: bool, start: str, end: str, selection: Selection) -> pd.DataFrame:
+    """The grain's series (per bucket and platform) over [start, end) for the selection; `business` (days
+    only): times counted in business hours, days in the business time zone."""
     view, bucket = ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
     return query(f"""
         SELECT {bucket}::TIMESTAMP AS bucket, * EXCLUDE ({bucket})
-        FROM {view}_between(?::TIMESTAMPTZ, ?::TIMESTAMPTZ)
-        WHERE list_contains(?, platform) AND list_contains(?, kind)
-        ORDER BY bucket, platform, kind
-    """, [start, end, platforms, kinds])
+        FROM {view}_series(?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?)
+        ORDER BY bucket, platform
+    """, [start, end, *selection.lists()])
 
 
-def weekly_heatmap(start: str, end: str, platforms: list[str], kinds: list[str]) -> pd.DataFrame:
+def volume(grain: str, business: bool, start: str, end: str, selection: Selection) -> pd.DataFrame:
+    """Inbound messages per bucket over [start, end) for the selection: the previous period's line."""
+    view, bucket = ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
+    return query(f"""
+        SELECT {bucket}::TIMESTAMP AS bucket, sum(inbound) AS inbound
+        FROM {view}_series(?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?)
+        GROUP BY ALL ORDER BY bucket
+    """, [start, end, *selection.lists()])
+
+
+def weekly_heatmap(start: str, end: str, selection: Selection) -> pd.DataFrame:
     """Inbound messages by weekday (ISO, 1 = Monday) and hour of day, UTC."""
-    return query("""
-        SELECT isodow(created_at) AS weekday, hour(created_at) AS hour, count(*) AS inbound
-        FROM messages
-        WHERE direction = 'inbound' AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ
-          AND list_contains(?, platform) AND list_contains(?, kind)
+    condition, params = selection.where()
+    return query(f"""
+        SELECT isodow({utc("created_at")}) AS weekday, hour({utc("created_at")}) AS hour, count(*) AS inbound
+        FROM inbound_answers
+        WHERE created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ AND {condition}
         GROUP BY ALL ORDER BY weekday, hour
-    """, [start, end, platforms, kinds])
+    """, [start, end, *params])
 
 
-def inbound_between(start: str, end: str, platforms: list[str], kinds: list[str], limit: int = 500) -> pd.DataFrame:
+def inbound_between(start: str, end: str, selection: Selection, limit: int = 500) -> pd.DataFrame:
     """The inbound messages behind one bucket of a chart."""
-    return query("""
+    condition, params = selection.where()
+    return query(f"""
         SELECT created_at, platform, kind, account, lang, author_handle, text, url
         FROM messages
-        WHERE direction = 'inbound' AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ
-          AND list_contains(?, platform) AND list_contains(?, kind)
+        WHERE direction = 'inbound' AND created_at >= ?::TIMESTAMPTZ AND created_at < ?::TIMESTAMPTZ AND {condition}
         ORDER BY created_at LIMIT ?
-    """, [start, end, platforms, kinds, limit])
+    """, [start, end, *params, limit])
 
 
 def dimensions() -> dict[str, list[str]]:
-    """The platforms and kinds there are messages of: the filters' choices."""
-    rows = query("SELECT DISTINCT platform, kind FROM messages")
-    return {"platform": sorted(rows["platform"].unique()), "kind": sorted(rows["kind"].unique())}
+    """The platforms, kinds, languages and accounts of inbound messages: the filters' choices ('' for
+    messages without one)."""
+    return _dimensions(current_copy())
+
+
+@functools.lru_cache(maxsize=4)
+def _dimensions(copy: Path) -> dict[str, list[str]]:
+    # A read copy never changes, so its answer holds until the next copy.
+    with connect(copy, read_only=True, retry_seconds=5) as con:
+        rows = con.execute("""
+            SELECT coalesce(platform, '') AS platform, coalesce(kind, '') AS kind, coalesce(lang, '') AS lang,
+                   coalesce(account, '') AS account
+            FROM inbound_answers GROUP BY ALL""").df()
+    return {column: sorted(rows[column].unique()) for column in ("platform", "kind", "lang", "account")}
