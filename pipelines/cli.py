@@ -294,7 +294,10 @@ def cmd_dagster_dev(args: argparse.Namespace) -> int:
 def _start_dashboard(port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+           # Streamlit's red on its own tinted background (a chosen period) is 4.48:1 in the light theme and
+           # 3.6:1 in the dark one, under WCAG AA's 4.5:1 for text: a shade darker, and a shade lighter.
+           "--theme.light.primaryColor", "#b3303d", "--theme.dark.primaryColor", "#f26b77"]
     return subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=_default_sigint)
 
 

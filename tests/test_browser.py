@@ -29,6 +29,37 @@ PAGES = [("", "Overview", "Last 30 days"), ("inbox", "Inbox trends", "The messag
          ("incidents", "Incidents", "Actions taken"), ("notices", "Notices", "Audit trail"),
          ("sources", "Sources", "Rejected input"), ("analysts", "For analysts", "Tables and views")]
 
+# The contrast ratio (WCAG 2) of every piece of text the app writes against the background behind it,
+# semi-transparent colours blended over that background.
+CONTRASTS = """() => {
+  const rgba = (css) => (css.match(/[\\d.]+/g) || []).map(Number).concat([1]).slice(0, 4);
+  const over = (top, below) => top.slice(0, 3).map((v, i) => v * top[3] + below[i] * (1 - top[3])).concat([1]);
+  const background = (node) => {   // every layer up to the first opaque one, composited
+    const layers = [];
+    for (; node; node = node.parentElement) {
+      const c = rgba(getComputedStyle(node).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    return layers.reverse().reduce((below, top) => over(top, below), [255, 255, 255, 1]);
+  };
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                      .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const found = [];
+  const selector = "h1, h2, h3, p, li, label, [data-testid=stMetricValue], [data-testid=stMetricDelta], " +
+                   "[data-testid=stCaptionContainer], [data-testid=stSidebarNav] span";
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.innerText || !el.innerText.trim() || !el.checkVisibility()) continue;
+    if (getComputedStyle(el).fontFamily.includes("Material")) continue;   // an icon's ligature, not text
+    if (el.closest("[disabled], [aria-disabled=true]")) continue;   // WCAG exempts inactive controls
+    const bg = background(el), fg = rgba(getComputedStyle(el).color);
+    const seen = over(fg, bg);
+    const [a, b] = [lum(seen), lum(bg)].sort((x, y) => y - x);
+    found.push({ratio: (a + 0.05) / (b + 0.05), text: el.innerText.slice(0, 40), color: getComputedStyle(el).color});
+  }
+  return found;
+}"""
+
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed "
                                                                     "(.ci/run installs it)")]
@@ -83,6 +114,19 @@ def test_every_page_loads_and_a_notice_is_approved_and_published_by_clicking(ser
             page.wait_for_timeout(1500)   # charts draw after their data arrives
             assert page.locator('[data-testid="stException"]').count() == 0, title
             page.screenshot(path=shots / f"{path or 'overview'}.png", full_page=True)
+
+        # Light and dark: the app follows the system's colour scheme; its text must stay readable on both.
+        for scheme in ("light", "dark"):
+            themed = browser.new_page(viewport={"width": 1440, "height": 1000}, color_scheme=scheme)
+            for path, title, last in PAGES:
+                themed.goto(f"{url}/{path}")
+                expect(themed.get_by_text(last, exact=True)).to_be_visible(timeout=60_000)
+                themed.wait_for_timeout(1000)
+                worst = min(themed.evaluate(CONTRASTS), key=lambda found: found["ratio"])
+                assert worst["ratio"] >= 4.5, (scheme, title, worst)   # WCAG AA for normal text
+                if path == "inbox":
+                    themed.screenshot(path=shots / f"inbox-{scheme}.png", full_page=True)
+            themed.close()
 
         page.goto(f"{url}/notices")
         expect(page.get_by_role("heading", name="Notices", level=1)).to_be_visible(timeout=30_000)
