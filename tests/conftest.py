@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import defaultdict
 import subprocess
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -20,6 +21,15 @@ from pipelines.warehouse.connection import connect
 from pipelines.warehouse.prepare import prepare_database
 
 REPO = Path(__file__).resolve().parent.parent
+
+# What the fuzz, crash and soak suites tried and found, printed at the end of the run:
+# SUITE_COUNTS["fuzz"]["parser inputs tried"] += 1.
+SUITE_COUNTS: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for suite, counts in SUITE_COUNTS.items():
+        terminalreporter.write_line(f"{suite}: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
 
 
 def write_jsonl(path: Path, records: list[dict | str]) -> Path:
