@@ -45,6 +45,17 @@ ORDER BY severity DESC, detected_at;"""),
 FROM incident_messages im JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
 WHERE im.incident_id = (SELECT incident_id FROM incidents ORDER BY detected_at DESC LIMIT 1)
 ORDER BY m.created_at;"""),
+    ("Top complaint topics this week: each alert's terms, biggest first",
+     """SELECT kind, title, terms[1:5] AS top_terms, message_count, author_count, langs
+FROM incidents
+WHERE kind <> 'other' AND merged_into IS NULL AND last_message_at > now() - INTERVAL 7 DAY
+ORDER BY message_count DESC LIMIT 10;"""),
+    ("An incident's timeline: its messages per 15 minutes, and the languages in each",
+     """SELECT time_bucket(INTERVAL 15 MINUTE, m.created_at) AS quarter_hour, count(*) AS messages,
+       count(DISTINCT m.author_id) AS authors, list(DISTINCT m.lang) AS langs
+FROM incident_messages im JOIN messages m ON m.platform = im.platform AND m.id = im.message_id
+WHERE im.incident_id = (SELECT incident_id FROM incidents ORDER BY message_count DESC LIMIT 1)
+GROUP BY ALL ORDER BY quarter_hour;"""),
     ("Alerts that were not sent, and why",
      """SELECT incident_id, event, channel, status, reason FROM alerts
 WHERE status <> 'sent' ORDER BY event_at DESC;"""),

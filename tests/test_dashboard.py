@@ -126,7 +126,9 @@ def test_every_example_query_for_analysts_runs_on_the_read_copy(app, demo_db):
         rate = reader.execute(EXAMPLES[1][1]).fetchall()
     assert rate and all(0 <= r[1] <= 1 for r in rate)
     app.selectbox(key="analysts_relation").set_value("incidents").run()
-    assert {"incident_id", "kind", "severity", "terms"} <= set(app.dataframe[0].value["column_name"])
+    columns = app.dataframe[0].value
+    assert {"incident_id", "kind", "severity", "terms"} <= set(columns["column_name"])
+    assert columns["meaning"].str.len().gt(0).all()   # every column explained (pipelines/warehouse/dictionary.py)
 
 
 def test_inbox_filters_grains_and_the_messages_behind_a_bucket(app, demo_db):

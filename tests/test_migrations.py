@@ -65,3 +65,19 @@ def test_a_database_newer_than_the_code_is_refused(con):
     con.execute("INSERT INTO schema_migrations VALUES (999, 'future', now())")
     with pytest.raises(Exception, match="newer than this Earshot"):
         migrate(con)
+
+
+def test_every_table_and_column_is_in_the_data_dictionary_and_the_file_is_current():
+    from pathlib import Path
+
+    import duckdb
+
+    from pipelines.warehouse.dictionary import TABLES, describe, markdown, schema
+
+    con = duckdb.connect()
+    prepare_database(con, Settings())
+    columns = schema(con)
+    assert {table for table, *_ in columns} == set(TABLES)   # no table undescribed, none described twice
+    assert [(t, c) for t, _, c, _ in columns if not describe(t, c)] == []
+    written = (Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert written == markdown(con), "regenerate: python -m pipelines.warehouse.dictionary > docs/data-dictionary.md"

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.analysts import DEFINITIONS, EXAMPLES
+from pipelines.warehouse.dictionary import TABLES, describe
 
 st.title("For analysts")
 st.write("Connect to the read copy the pipeline publishes after every run; it never blocks the pipeline:")
@@ -21,5 +22,7 @@ for title, sql in EXAMPLES:
 st.subheader("Tables and views")
 schema = queries.schema()
 relation = st.selectbox("Table or view", sorted(schema["table_name"].unique()), key="analysts_relation")
-st.dataframe(schema[schema["table_name"] == relation][["column_name", "data_type"]], hide_index=True,
+st.caption(TABLES.get(relation, ("",))[0])
+columns = schema[schema["table_name"] == relation][["column_name", "data_type"]]
+st.dataframe(columns.assign(meaning=[describe(relation, c) for c in columns["column_name"]]), hide_index=True,
              width="stretch")
