@@ -184,7 +184,7 @@ def browser_times(db: Path, runs: int) -> dict[str, list[float]]:
             page.get_by_test_id("stSidebarNav").get_by_text("For analysts", exact=True).click()
             expect(page.get_by_text(BROWSER_PAGES["For analysts"][1], exact=True)).to_be_visible(timeout=120_000)
             for _ in range(runs):
-                for title, (path, last) in BROWSER_PAGES.items():
+                for title, (_, last) in BROWSER_PAGES.items():
                     started = time.perf_counter()
                     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()   # as agents do
                     expect(page.get_by_text(last, exact=True)).to_be_visible(timeout=120_000)

@@ -10,7 +10,6 @@ per-text cache and grows the vocabulary: the harder, more realistic case. Then t
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import platform
 import random

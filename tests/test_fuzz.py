@@ -39,7 +39,10 @@ times = st.one_of(
     st.integers(-2**63, 2**63 - 1), st.none())
 
 
-def records(ids: st.SearchStrategy[str] = st.sampled_from([f"m{i}" for i in range(8)])) -> st.SearchStrategy:
+IDS = st.sampled_from([f"m{i}" for i in range(8)])   # few ids: duplicates with different content are common
+
+
+def records(ids: st.SearchStrategy[str] = IDS) -> st.SearchStrategy:
     """Message-like objects: mostly valid, often with one field missing, of the wrong type, or out of range."""
     valid = st.fixed_dictionaries({
         "platform": st.sampled_from(["x", "mastodon", "bluesky"]), "id": ids,

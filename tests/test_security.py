@@ -5,7 +5,6 @@ Dagster's run storage."""
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 

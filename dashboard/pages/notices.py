@@ -49,7 +49,8 @@ if notice["problem"]:
 if notice["status"] == "failed":
     st.error(f"The last attempt to publish failed: {plain(notice['error'] or '')}")
 if notice["url"]:
-    st.success(f"On {notice['platform']} since {notice['published_at']:%Y-%m-%d %H:%M} UTC: {notice['url']}")
+    st.success(f"On {notice['platform']} since {notice['published_at']:%Y-%m-%d %H:%M} UTC: "
+               f"{plain(notice['url'] or '')}")
 
 is_draft = notice["status"] == "draft"
 text = st.text_area("Text", notice["text"], key=f"notice_text_{chosen}", height=140, disabled=not is_draft)
