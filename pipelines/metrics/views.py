@@ -141,6 +141,7 @@ def _aggregate_sql(grain: Grain, group: tuple[str, ...], within: str) -> str:
     sla = "sla_business_status" if grain.business else "sla_status"
     keys = ", ".join((grain.bucket_column,) + group)
     columns = ", ".join(group)
+    shown = ", ".join((f"{grain.label_sql.format(b=grain.bucket_column)} AS {grain.bucket_column}",) + group)
     return f"""
         WITH msgs AS (
             SELECT {grain.bucket_sql.format(ts="created_at")} AS {grain.bucket_column}, {columns},
@@ -157,8 +158,7 @@ def _aggregate_sql(grain: Grain, group: tuple[str, ...], within: str) -> str:
                    count(*) FILTER ({sla} = 'met') / nullif(count({sla}), 0) AS sla_met
             FROM conversation_first_response {within.format(ts="first_inbound_at")} GROUP BY ALL
         )
-        SELECT {grain.label_sql.format(b=grain.bucket_column)} AS {grain.bucket_column}{"".join(", " + c for c in group)},
-               m.inbound, m.answered, m.answered / m.inbound AS reply_rate,
+        SELECT {shown}, m.inbound, m.answered, m.answered / m.inbound AS reply_rate,
                m.reply_time_median_s, m.reply_time_p90_s,
                coalesce(c.conversations, 0) AS conversations,
                c.first_response_median_s, c.first_response_p90_s, c.sla_met
