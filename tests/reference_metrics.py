@@ -14,18 +14,23 @@ import numpy as np
 def conversation_keys(messages: list[dict]) -> dict[tuple[str, str], str]:
     by_key = {(m["platform"], m["id"]): m for m in messages}
 
-    def root_key(m: dict, seen: set) -> str:
-        parent_id = m.get("in_reply_to_id")
-        if parent_id is None:
-            if m.get("conversation_id"):
-                return f"{m['platform']}:c/{m['conversation_id']}"
-            return f"{m['platform']}:m/{m['id']}"
-        parent = by_key.get((m["platform"], parent_id))
-        if parent is None or (m["platform"], parent_id) in seen:
-            return f"{m['platform']}:m/{parent_id}"
-        return root_key(parent, seen | {(m["platform"], m["id"])})
+    def root_key(m: dict) -> str:
+        path = [m["id"]]   # walk up one parent at a time
+        while True:
+            parent_id = m.get("in_reply_to_id")
+            if parent_id is None:
+                if m.get("conversation_id"):
+                    return f"{m['platform']}:c/{m['conversation_id']}"
+                return f"{m['platform']}:m/{m['id']}"
+            if parent_id in path:   # a cycle (corrupt data): named by its least id
+                return f"{m['platform']}:m/{min(path[path.index(parent_id):])}"
+            parent = by_key.get((m["platform"], parent_id))
+            if parent is None:
+                return f"{m['platform']}:m/{parent_id}"
+            m = parent
+            path.append(parent_id)
 
-    return {k: root_key(m, set()) for k, m in by_key.items()}
+    return {k: root_key(m) for k, m in by_key.items()}
 
 
 def _at(m: dict) -> datetime:

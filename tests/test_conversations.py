@@ -30,11 +30,14 @@ def test_long_chains_and_cycles_resolve(con, tmp_path):
     chain = [msg("c0", "2026-11-20T10:00:00Z")]
     chain += [msg(f"c{i}", "2026-11-20T10:00:00Z", in_reply_to_id=f"c{i - 1}") for i in range(1, 300)]
     cycle = [msg("y1", "2026-11-20T10:00:00Z", in_reply_to_id="y2"),
-             msg("y2", "2026-11-20T10:00:00Z", in_reply_to_id="y1")]
+             msg("y2", "2026-11-20T10:00:00Z", in_reply_to_id="y1"),
+             msg("y0", "2026-11-20T10:00:00Z", in_reply_to_id="y2"),    # leading into it
+             msg("z1", "2026-11-20T10:00:00Z", in_reply_to_id="z1")]    # replying to itself
     load(con, tmp_path, chain + cycle)
     got = keys(con)
     assert {got[f"c{i}"] for i in range(300)} == {"x:m/c0"}
-    assert got["y1"] is not None and got["y2"] is not None
+    assert got["y0"] == got["y1"] == got["y2"] == "x:m/y1"   # a cycle is one conversation, named by its least id
+    assert got["z1"] == "x:m/z1" and got == {k[1]: v for k, v in conversation_keys(chain + cycle).items()}
 
 
 def test_keys_match_the_independent_walk_on_demo_traffic(con, tmp_path):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from connectors.jsonl import parse_jsonl
@@ -127,8 +127,14 @@ conversation_messages = st.lists(st.fixed_dictionaries({
              "conversation_id": st.sampled_from(["dm-1", "dm-2"])}), min_size=1, max_size=25)
 
 
+SELF_REPLY = {"platform": "mastodon", "kind": "mention", "direction": "inbound", "author_id": "someone", "minute": 0,
+              "text": "hello"}
+
+
 @FUZZ_WAREHOUSE
 @given(conversation_messages, st.integers(1, 4))
+# Found by this test: a reply into a message that replies to itself (the cycle was keyed two ways).
+@example([{**SELF_REPLY, "id": "n0", "in_reply_to_id": "n1"}, {**SELF_REPLY, "id": "n1", "in_reply_to_id": "n1"}], 1)
 def test_inbox_daily_equals_the_independent_reference_however_the_messages_arrive(drawn, pieces):
     """Threads with missing parents, cycles, shared conversation ids and answers in the same second, split into
     files in any order: `inbox_daily` is what the plain-Python reference computes."""

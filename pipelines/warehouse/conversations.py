@@ -36,7 +36,8 @@ def rebuild_conversation_keys(con: duckdb.DuckDBPyConnection, scope_sql: str = "
                CASE WHEN m.in_reply_to_id IS NULL AND m.conversation_id IS NOT NULL
                         THEN m.platform || ':c/' || m.conversation_id
                     WHEN p.id IS NOT NULL AND s.id IS NULL THEN p.conversation_key
-                    ELSE m.platform || ':m/' || coalesce(m.in_reply_to_id, m.id) END AS root_key
+                    ELSE m.platform || ':m/' || coalesce(m.in_reply_to_id, m.id) END AS root_key,
+               m.id AS min_seen   -- the least id on the path so far: what names a cycle
         FROM messages m SEMI JOIN {SCOPE} USING (platform, id)
         LEFT JOIN messages p ON p.platform = m.platform AND p.id = m.in_reply_to_id
         LEFT JOIN {SCOPE} s ON s.platform = p.platform AND s.id = p.id
@@ -49,14 +50,20 @@ def rebuild_conversation_keys(con: duckdb.DuckDBPyConnection, scope_sql: str = "
             CREATE OR REPLACE TEMP TABLE conv_ptr AS
             SELECT a.platform, a.id,
                    CASE WHEN a.next_id IS NULL THEN NULL ELSE b.next_id END AS next_id,
-                   CASE WHEN a.next_id IS NULL THEN a.root_key ELSE b.root_key END AS root_key
+                   CASE WHEN a.next_id IS NULL THEN a.root_key ELSE b.root_key END AS root_key,
+                   CASE WHEN a.next_id IS NULL THEN a.min_seen ELSE least(a.min_seen, b.min_seen) END AS min_seen
             FROM conv_ptr a
             LEFT JOIN conv_ptr b ON b.platform = a.platform AND b.id = a.next_id
         """)
-    # A reply cycle (corrupt data) never reaches a root: key it by the smallest id it reaches.
+    # A reply cycle (corrupt data) never reaches a root. Whatever still points somewhere now points at a
+    # message on its cycle, whose path has gone round the whole cycle: every message on the cycle or leading
+    # into it is keyed by the cycle's least id, so they share one conversation.
     con.execute("""
-        UPDATE conv_ptr SET root_key = platform || ':m/' || least(id, next_id), next_id = NULL
-        WHERE next_id IS NOT NULL
+        CREATE OR REPLACE TEMP TABLE conv_ptr AS
+        SELECT a.platform, a.id,
+               CASE WHEN a.next_id IS NULL THEN a.root_key ELSE a.platform || ':m/' || b.min_seen END AS root_key
+        FROM conv_ptr a
+        LEFT JOIN conv_ptr b ON b.platform = a.platform AND b.id = a.next_id
     """)
     # Both the conversation a message leaves and the one it joins get their inbox facts recomputed.
     facts.note_touched(con, """
