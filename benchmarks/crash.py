@@ -21,7 +21,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -29,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-EARSHOT = str(Path(sys.executable).parent / "earshot")
+from tests.fakes.runs import EARSHOT, clean_environment
+
 SECRET = "crash-suite-secret"
 
 
@@ -75,11 +75,6 @@ class CrashReport:
         ] + [f"error: {e}" for e in self.errors]
 
 
-def _environment(extra: dict[str, str]) -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("EARSHOT_", "DAGSTER_HOME"))}
-    return {**kept, **extra}
-
-
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> float:
     """Run to completion; the seconds it took."""
     started = time.perf_counter()
@@ -123,7 +118,7 @@ def crash_suite(folder: Path, kills: int, seed: int) -> CrashReport:
     messages = folder / "waves.jsonl"
     messages.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
     report.messages_in_file = len({(r["platform"], r["id"]) for r in records})
-    db, env = folder / "crash.duckdb", _environment({})
+    db, env = folder / "crash.duckdb", clean_environment({})
 
     # 1. Import: each kill leaves all of the file or none of it.
     full = _run(["import", str(messages), "--db", str(folder / "timing.duckdb")], folder, env)
@@ -176,7 +171,7 @@ def crash_suite(folder: Path, kills: int, seed: int) -> CrashReport:
                 f'[alerts]\nmax_age_minutes = 100000\n\n[[alerts.channels]]\nname = "ops"\ntype = "webhook"\n'
                 f'url = "{receiver.url}/earshot"\nsecret_env = "HOOK_SECRET"\n\n'
                 f'[[notices.auto_publish]]\nkind = "scam"\nmin_severity = 1\n', encoding="utf-8")
-            return toml, _environment({"T": token, "HOOK_SECRET": SECRET})
+            return toml, clean_environment({"T": token, "HOOK_SECRET": SECRET})
 
         toml, run_env = config(folder / "run", mastodon, hook)
         timing_toml, timing_env = config(folder / "timing", timing_mastodon, timing_hook)

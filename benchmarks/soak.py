@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-EARSHOT = str(Path(sys.executable).parent / "earshot")
+from tests.fakes.runs import EARSHOT, clean_environment
+
 BATCH = 400
 
 
@@ -77,7 +77,7 @@ def _batch(path: Path, first: int, count: int) -> None:
 
 
 def _writer(folder: Path, db: Path, deadline: float, report: SoakReport) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EARSHOT_", "DAGSTER_HOME"))}
+    env = clean_environment({})
     toml = folder / "earshot.toml"
     toml.write_text('[brand]\nname = "Voltra"\n\n[[sources]]\nplatform = "demo"\nbackfill_days = 1\n', encoding="utf-8")
     while time.monotonic() < deadline:

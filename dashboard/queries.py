@@ -260,10 +260,15 @@ class Selection:
                 [values for _, values in chosen])
 
 
+def _series_view(grain: str, business: bool) -> tuple[str, str]:
+    """The view whose series macro answers the grain, and its bucket column."""
+    return ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
+
+
 def trend(grain: str, business: bool, start: str, end: str, selection: Selection) -> pd.DataFrame:
     """The grain's series (per bucket and platform) over [start, end) for the selection; `business` (days
     only): times counted in business hours, days in the business time zone."""
-    view, bucket = ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
+    view, bucket = _series_view(grain, business)
     return query(f"""
         SELECT {bucket}::TIMESTAMP AS bucket, * EXCLUDE ({bucket})
         FROM {view}_series(?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?)
@@ -273,7 +278,7 @@ def trend(grain: str, business: bool, start: str, end: str, selection: Selection
 
 def volume(grain: str, business: bool, start: str, end: str, selection: Selection) -> pd.DataFrame:
     """Inbound messages per bucket over [start, end) for the selection: the previous period's line."""
-    view, bucket = ("inbox_daily_business", "day") if business and grain == "day" else GRAIN_VIEWS[grain]
+    view, bucket = _series_view(grain, business)
     return query(f"""
         SELECT {bucket}::TIMESTAMP AS bucket, sum(inbound) AS inbound
         FROM {view}_series(?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?)

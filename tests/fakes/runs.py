@@ -22,20 +22,22 @@ def write_config(tmp_path: Path, source: str) -> Path:
     return path
 
 
-def _environment(secrets: dict[str, str]) -> dict[str, str]:
+def clean_environment(secrets: dict[str, str]) -> dict[str, str]:
+    """This environment without Earshot's and Dagster's own settings (a subprocess takes them from its
+    arguments and working directory), plus `secrets`."""
     return {**{k: v for k, v in os.environ.items() if not k.startswith(("EARSHOT_", "DAGSTER_HOME"))}, **secrets}
 
 
 def earshot_run(db: Path, toml: Path, secrets: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([EARSHOT, "run", "--db", str(db), "--config", str(toml)], capture_output=True,
-                          text=True, env=_environment(secrets), cwd=db.parent, timeout=300)
+                          text=True, env=clean_environment(secrets), cwd=db.parent, timeout=300)
 
 
 def earshot_run_killed(fake: FakeServer, at_request: int, db: Path, toml: Path, secrets: dict[str, str]) -> int:
     """`earshot run`, SIGKILLed (no cleanup of any kind, as in a power cut) when its `at_request`-th
     request reaches the fake, before the fake answers it. Returns the exit code."""
     start = len(fake.requests)
-    process = subprocess.Popen([EARSHOT, "run", "--db", str(db), "--config", str(toml)], env=_environment(secrets),
+    process = subprocess.Popen([EARSHOT, "run", "--db", str(db), "--config", str(toml)], env=clean_environment(secrets),
                                cwd=db.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
 
