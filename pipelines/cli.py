@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dagster-dev", parents=[common], help="the Dagster UI over the same definitions")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(func=cmd_dagster_dev)
+
+    p = sub.add_parser("worker", parents=[common],
+                       help="a Celery worker running the `pull` job's steps ([scale] executor = \"celery\")")
+    p.add_argument("--name", help="the worker's name (default: earshot-<pid>@<host>)")
+    p.add_argument("--concurrency", type=int, default=2, help="steps run at once (default 2)")
+    p.set_defaults(func=cmd_worker)
     return parser
 
 
@@ -218,12 +224,27 @@ def run_tick() -> bool:
     defs = build_definitions()
     ok = True
     with dg.DagsterInstance.get() as instance:
+        if load_settings().scale.landing is not None:
+            ok = _report(_execute_pull(instance))
         for job in (TICK_JOB, ACT_JOB):
             result = defs.resolve_job_def(job).execute_in_process(
                 instance=instance, raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
             ok = _report(result) and ok
     return ok
+
+
+def _execute_pull(instance):
+    """The `pull` job, whose steps run in other processes (multiprocess) or on other machines (celery):
+    those load the job from its module, so it runs from there rather than from this process's objects."""
+    import dagster as dg
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    from pipelines.definitions import PULL_JOB
+
+    job = ReconstructableRepository.for_module("pipelines.definitions", "defs").get_reconstructable_job(PULL_JOB)
+    return dg.execute_job(job, instance=instance, raise_on_error=False,
+                          run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
 
 
 def _report(result) -> bool:
@@ -279,6 +300,19 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         return dashboard.wait()
     finally:
         _stop(dashboard)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Serve the `pull` job's steps from the Celery broker of `[scale]` until stopped."""
+    _environment(args)
+    if load_settings().scale.executor != "celery":
+        raise EarshotError("earshot worker needs [scale] executor = \"celery\" in the configuration")
+    name = args.name or f"earshot-{os.getpid()}@%h"
+    from pipelines.ingest.workers import QUEUE
+
+    return subprocess.call([sys.executable, "-m", "celery", "-A", "pipelines.ingest.celery_app", "worker",
+                            "-Q", QUEUE, "-n", name, f"--concurrency={args.concurrency}",
+                            "--prefetch-multiplier=1", "--loglevel=WARNING"])
 
 
 def cmd_dagster_dev(args: argparse.Namespace) -> int:

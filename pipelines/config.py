@@ -119,6 +119,24 @@ class AutoPublish:
     min_severity: int
 
 
+EXECUTORS = ("multiprocess", "celery")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """`[scale]`: pull sources on other processes or machines. Pulls write Parquet files into `landing`, a
+    directory every worker and the warehouse's machine share (see pipelines/ingest/landing.py); only the
+    loader on the warehouse's machine writes DuckDB. Off (pull straight into the warehouse) unless set."""
+    landing: Path | None = None
+    executor: str = "multiprocess"   # Dagster's executor for the `pull` job: multiprocess (one machine), celery
+    broker: str | None = None        # celery: the broker's URL (filesystem:///shared/dir, redis://..., amqp://...)
+    broker_env: str | None = None    # celery: or the environment variable holding it (a URL with a password)
+    backend: str | None = None       # celery: where task results go (file:///shared/dir, redis://...)
+
+    def broker_url(self) -> str:
+        return (os.environ.get(self.broker_env) if self.broker_env else None) or self.broker or ""
+
+
 @dataclass(frozen=True)
 class Settings:
     brand: str = "Voltra"
@@ -130,6 +148,7 @@ class Settings:
     notice_templates_dir: Path | None = None  # [notices] templates_dir: templates that replace the built-in ones
     auto_publish: tuple[AutoPublish, ...] = ()
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    scale: Scale = field(default_factory=Scale)
     path: Path | None = None  # where it was loaded from; None for the built-in default
 
 
@@ -152,7 +171,7 @@ _REQUIRED_BY_PLATFORM = {
     "mastodon": ("service", "token_env"),
     "x": ("service", "user_id", "token_env"),
 }
-_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices", "alerts"}
+_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices", "alerts", "scale"}
 _CHANNEL_KEYS: dict[str, type] = {
     "name": str, "type": str, "url": str, "url_env": str, "secret_env": str, "host": str, "port": int,
     "starttls": bool, "ca_file": str, "username_env": str, "password_env": str, "from": str, "to": list,
@@ -221,6 +240,7 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         notice_templates_dir=templates_path if templates_dir is not None else None,
         auto_publish=_parse_auto_publish(notices.get("auto_publish", []), where),
         alerts=_parse_alerts(_table(raw, "alerts", where), path),
+        scale=_parse_scale(_table(raw, "scale", where), path),
         path=path,
     )
 
@@ -311,6 +331,28 @@ def _parse_channel(raw: dict[str, Any], index: int, path: Path) -> AlertChannel:
         if key in values:
             values[key] = tuple(values[key])
     return AlertChannel(**values)
+
+
+def _parse_scale(raw: dict[str, Any], path: Path) -> Scale:
+    where, p = str(path), "scale."
+    _no_unknown(raw, {"landing", "executor", "broker", "broker_env", "backend"}, where, p)
+    values = {key: _typed(raw, key, str, where, p) for key in ("landing", "executor", "broker", "broker_env", "backend")}
+    values = {key: value for key, value in values.items() if value is not None}
+    if not values:
+        return Scale()
+    if "landing" not in values:
+        raise ConfigError(f"{where}: scale.landing is required (the directory pulls write to)")
+    landing = (path.parent / values.pop("landing")).resolve()
+    executor = values.setdefault("executor", "multiprocess")
+    if executor not in EXECUTORS:
+        raise ConfigError(f"{where}: scale.executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+    if executor == "celery" and not ("broker" in values or "broker_env" in values):
+        raise ConfigError(f"{where}: scale.broker (or scale.broker_env) is required for the celery executor")
+    if executor != "celery" and {"broker", "broker_env", "backend"} & set(values):
+        raise ConfigError(f"{where}: scale.broker, broker_env and backend apply to the celery executor only")
+    if "broker_env" in values and not _ENV_RE.match(values["broker_env"]):
+        raise ConfigError(f"{where}: scale.broker_env must name an environment variable, got {values['broker_env']!r}")
+    return Scale(landing=landing, **values)
 
 
 def _severity(raw: dict[str, Any], prefix: str, where: str, default: int) -> int:

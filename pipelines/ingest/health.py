@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from connectors.base import FetchResult
+
+if TYPE_CHECKING:
+    from pipelines.ingest.landing import LandedRun
 
 STALLED_AFTER_S = 15 * 60
 
@@ -85,6 +89,16 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
     """Complete a run row after a failure, with the error's first line."""
     con.execute("UPDATE connector_runs SET finished_at = now(), error = ? WHERE run_id = ?",
                 [error.splitlines()[0][:500], run_id])
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run: LandedRun, inserted: int) -> None:
+    """A pull that ran elsewhere (pipelines/ingest/landing.py), recorded whole when its file is loaded."""
+    con.execute("""
+        INSERT INTO connector_runs (run_id, source, platform, started_at, finished_at, fetched, inserted, rejected,
+                                    error, cursor, newest_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """, [run.run_id, run.source, run.platform, run.started_at, run.finished_at, run.fetched, inserted,
+          len(run.rejected), run.error, run.cursor, run.newest_at])
 
 
 def unhealthy(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from connectors.base import Connector
 from connectors.bluesky import BlueskyClient, BlueskySource
@@ -46,6 +47,19 @@ def read_cursor(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     return row[0] if row else None
 
 
+def store_batch(con: duckdb.DuckDBPyConnection, source: str, batch: pa.Table, rejected: list[tuple[str, str]],
+                cursor: str, settings: Settings) -> UpsertCounts:
+    """A source's batch upserted, its rejects recorded and its cursor stored, inside the caller's transaction."""
+    begin_staging(con)
+    stage(con, batch)
+    counts = upsert_staged(con, settings.languages)
+    record_rejects(con, source, [(None, reason, raw) for reason, raw in rejected])
+    con.execute("INSERT OR REPLACE INTO source_cursors VALUES (?, ?, now())", [source, cursor])
+    if counts.inserted:
+        rebuild_calendar(con, settings)
+    return counts
+
+
 def pull(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, settings: Settings,
          now: datetime) -> PullReport:
     """Fetch what is new since the stored cursor and store it with the new cursor, atomically: a crash
@@ -60,13 +74,7 @@ def pull(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, s
         raise
     con.execute("BEGIN TRANSACTION")
     try:
-        begin_staging(con)
-        stage(con, result.batch.to_arrow())
-        counts = upsert_staged(con, settings.languages)
-        record_rejects(con, source.name, [(None, reason, raw) for reason, raw in result.rejected])
-        con.execute("INSERT OR REPLACE INTO source_cursors VALUES (?, ?, now())", [source.name, result.cursor])
-        if counts.inserted:
-            rebuild_calendar(con, settings)
+        counts = store_batch(con, source.name, result.batch.to_arrow(), result.rejected, result.cursor, settings)
         finish_run(con, run_id, result, counts.inserted)
         con.execute("COMMIT")
     except BaseException as exc:

@@ -86,6 +86,14 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "newest_at": "The newest message's time after the pull.",
         "cursor_lag_s": "Seconds between the newest message and the pull's end.",
     }),
+    "landed_files": ("Landing mode (`[scale] landing`): every file a pull landed that the warehouse loaded.", {
+        "path": "The file, relative to the landing directory (`source=<name>/<start>-<run id>.parquet`).",
+        "run_id": "The pull, as in `connector_runs` (NULL for a file that could not be read).",
+        "landed_by": "`host:pid` of the process that pulled (a worker anywhere).",
+        "messages": "Messages in the file.", "inserted": "Of those, new to the warehouse.",
+        "loaded_at": "When the warehouse loaded it (or found it unreadable).",
+        "error": "Why the file could not be loaded; it is kept in the landing zone and skipped from then on.",
+    }),
     "source_health": ("View: per source, `ok`, `failing`, `stalled` or `silent`, and why.", {
         "last_run_at": "The last pull's start.", "last_success": "The last pull without an error.",
         "last_error": "The last pull's error, if it failed.",
