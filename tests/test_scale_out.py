@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from connectors.demo import DemoSource, DemoStream
@@ -131,6 +132,9 @@ def test_a_pull_that_died_before_its_cursor_lands_again_and_loads_once(tmp_path)
     (zone.folder("demo-eu") / "cursor.json").unlink()          # died after the file, before the cursor
     again = pull_to_landing(zone, source, connector, NOW)
     assert again.fetched == first.fetched > 0                   # the same messages, fetched again
+    landed = duckdb.sql(f"SELECT source, count(*) FROM read_parquet('{zone.root}/source=*/*.parquet', "
+                        "hive_partitioning = true) GROUP BY source").fetchall()
+    assert landed == [("demo-eu", 2 * first.fetched)]            # plain Parquet, partitioned by source
     db = tmp_path / "w.duckdb"
     with connect(db) as con:
         prepare_database(con, settings)

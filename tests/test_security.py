@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import copy_of
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.receivers import SignedWebhook, SmtpServer, SlackWebhook
-from tests.fakes.runs import _environment
+from tests.fakes.runs import clean_environment
 from tests.test_cli import EARSHOT
 
 SECRETS = {"MASTODON_TOKEN": "tok-5f1c2a9e-never-shown", "HOOK_SECRET": "hmac-77ad01-never-shown",
@@ -36,7 +36,7 @@ def test_refused_secrets_are_reported_and_never_written_anywhere(scam_db, tmp_pa
         f'ca_file = "{smtp.cert}"\nusername_env = "SMTP_USER"\npassword_env = "SMTP_PASSWORD"\n'
         f'from = "earshot@voltra.example"\nto = ["care@voltra.example"]\n\n'
         f'[[notices.auto_publish]]\nkind = "scam"\nmin_severity = 1\n', encoding="utf-8")
-    env = _environment({**SECRETS, "SMTP_USER": "care",
+    env = clean_environment({**SECRETS, "SMTP_USER": "care",
                         "SLACK_URL": f"{slack.url}/services/T0/{SECRETS['SLACK_HOOK_PATH']}"})
     db = copy_of(scam_db, tmp_path)
     run = subprocess.run([EARSHOT, "run", "--db", str(db), "--config", str(toml)], capture_output=True,
