@@ -22,6 +22,8 @@ from pipelines.warehouse.connection import connect, publish_read_copy, resolve_d
 from pipelines.warehouse.prepare import prepare_database
 
 MAX_REJECTS_SHOWN = 20
+# Jobs run by the CLI log nothing themselves: _report prints each step's figures and errors in one line.
+QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 T = TypeVar("T")
 
@@ -229,7 +231,7 @@ def run_tick() -> bool:
         for job in (TICK_JOB, ACT_JOB):
             result = defs.resolve_job_def(job).execute_in_process(
                 instance=instance, raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+                run_config=QUIET_RUN)
             ok = _report(result) and ok
     return ok
 
@@ -244,7 +246,7 @@ def _execute_pull(instance):
 
     job = ReconstructableRepository.for_module("pipelines.definitions", "defs").get_reconstructable_job(PULL_JOB)
     return dg.execute_job(job, instance=instance, raise_on_error=False,
-                          run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+                          run_config=QUIET_RUN)
 
 
 def _report(result) -> bool:

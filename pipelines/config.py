@@ -333,10 +333,13 @@ def _parse_channel(raw: dict[str, Any], index: int, path: Path) -> AlertChannel:
     return AlertChannel(**values)
 
 
+_SCALE_KEYS = ("landing", "executor", "broker", "broker_env", "backend")   # all strings
+
+
 def _parse_scale(raw: dict[str, Any], path: Path) -> Scale:
     where, p = str(path), "scale."
-    _no_unknown(raw, {"landing", "executor", "broker", "broker_env", "backend"}, where, p)
-    values = {key: _typed(raw, key, str, where, p) for key in ("landing", "executor", "broker", "broker_env", "backend")}
+    _no_unknown(raw, set(_SCALE_KEYS), where, p)
+    values = {key: _typed(raw, key, str, where, p) for key in _SCALE_KEYS}
     values = {key: value for key, value in values.items() if value is not None}
     if not values:
         return Scale()

@@ -85,10 +85,15 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, result: FetchResult,
     """, [len(result.batch), inserted, len(result.rejected), result.cursor, result.newest_at, run_id])
 
 
+def error_line(error: str) -> str:
+    """What `connector_runs.error` keeps of an error: its first line, at most 500 characters."""
+    return error.splitlines()[0][:500]
+
+
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
     """Complete a run row after a failure, with the error's first line."""
     con.execute("UPDATE connector_runs SET finished_at = now(), error = ? WHERE run_id = ?",
-                [error.splitlines()[0][:500], run_id])
+                [error_line(error), run_id])
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: LandedRun, inserted: int) -> None:

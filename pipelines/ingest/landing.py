@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import duckdb
 import pyarrow as pa
@@ -36,7 +36,7 @@ from connectors.http import ConnectorError
 from connectors.message import SCHEMA, MessageBatch
 from pipelines.config import Settings, Source
 from pipelines.errors import EarshotError
-from pipelines.ingest.health import record_run
+from pipelines.ingest.health import error_line, record_run
 from pipelines.ingest.pull import store_batch
 
 RUN_KEY = b"earshot.run"   # the Parquet metadata key holding a LandedRun as JSON
@@ -142,7 +142,7 @@ def pull_to_landing(zone: LandingZone, source: Source, connector: Connector, now
     try:
         result = connector.fetch(zone.cursor(source.name), now)
     except ConnectorError as exc:
-        failed = LandedRun(**started, finished_at=datetime.now(timezone.utc), error=str(exc).splitlines()[0][:500])
+        failed = LandedRun(**started, finished_at=datetime.now(timezone.utc), error=error_line(str(exc)))
         zone.land(failed, MessageBatch().to_arrow())
         raise
     run = LandedRun(**started, finished_at=datetime.now(timezone.utc), fetched=len(result.batch),
@@ -170,7 +170,7 @@ def load_landed(con: duckdb.DuckDBPyConnection, zone: LandingZone, settings: Set
             run, batch = zone.read(relative)
         except LandingError as exc:
             con.execute("INSERT INTO landed_files (path, source, loaded_at, error) VALUES (?, ?, now(), ?)",
-                        [relative, relative.split("/")[0].removeprefix("source="), str(exc)])
+                        [relative, unquote(relative.split("/")[0].removeprefix("source=")), str(exc)])
             report.errors.append(str(exc))
             continue
         con.execute("BEGIN TRANSACTION")
