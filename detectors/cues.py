@@ -131,6 +131,7 @@ NEGATIVE_EMOJI = "😡🤬😠😤👎💔😭😢🙄"
 POSITIVE_EMOJI = "🔥❤😍🥰🎉👏👍💯✨🙌😊💜💙💚"
 
 
+_POSITIVE, _NEGATIVE = frozenset(POSITIVE_EMOJI), frozenset(NEGATIVE_EMOJI)
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4
 
@@ -157,7 +158,7 @@ def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tupl
 
 def _matches(folded: str) -> list[tuple[str, str]]:
     """(kind, cue) for every cue found in folded text, in order of appearance."""
-    stems, exact, phrase_starts = _index()
+    _, exact, phrase_starts = _index()
     words = _WORD.findall(folded)
     found = []
     for i, word in enumerate(words):
@@ -165,11 +166,25 @@ def _matches(folded: str) -> list[tuple[str, str]]:
             for n in range(MAX_PHRASE_WORDS, 1, -1):
                 if i + n <= len(words):
                     found += exact.get(" ".join(words[i:i + n]), ())
-        found += exact.get(word, ())
-        for stem, kind, cue in stems.get(word[:4], ()):
-            if word.startswith(stem):
-                found.append((kind, cue))
+        hits = _WORD_CUES.get(word)
+        if hits is None:
+            hits = _word_cues(word)
+        found += hits
     return found
+
+
+_WORD_CUES: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _word_cues(word: str) -> tuple[tuple[str, str], ...]:
+    """The cues one word matches on its own (whole-word cues, then stems), cached: words repeat far more
+    than posts do, so a stream of all-different posts still finds almost every word here."""
+    stems, exact, _ = _index()
+    hits = tuple(exact.get(word, ())) + tuple((kind, cue) for stem, kind, cue in stems.get(word[:4], ())
+                                             if word.startswith(stem))
+    if len(_WORD_CUES) < 500_000:
+        _WORD_CUES[word] = hits
+    return hits
 
 
 def cues_in(text: str, kind: str) -> list[str]:
@@ -183,8 +198,8 @@ def post_cues(text: str) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     for kind, cue in _matches(fold(text)):
         found.setdefault(kind, set()).add(cue)
-    if any(ch in text for ch in POSITIVE_EMOJI):
+    if not _POSITIVE.isdisjoint(text):
         found.setdefault("praise", set()).add("positive emoji")
-    if any(ch in text for ch in NEGATIVE_EMOJI):
+    if not _NEGATIVE.isdisjoint(text):
         found.setdefault("complaint", set()).add("negative emoji")
     return {kind: tuple(sorted(cues)) for kind, cues in found.items()}

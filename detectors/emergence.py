@@ -62,6 +62,7 @@ class TermStats:
     base: float = 0.0                                          # decayed sum of aged-out increments
     base_window: int = 0
     prior: float = 0.0
+    needed: int = 0                                            # distinct authors it needs to burst alone
 
     def count(self, since: int) -> int:
         """New authors in windows after `since` (walks back from the newest: short horizons are cheap)."""
@@ -95,7 +96,7 @@ class EmergenceDetector:
         self.brand = brand
         self.ignore = ignore
         self.decay = 0.5 ** (1 / settings.half_life_windows)
-        self.terms: dict[str, TermStats] = {ALL: TermStats(prior=1.0)}
+        self.terms: dict[str, TermStats] = {ALL: TermStats(prior=1.0, needed=settings.min_authors)}
         self.recent: deque[tuple[int, Post, frozenset[str]]] = deque()   # posts within the long horizon
         self.incidents: dict[str, Incident] = {}                          # open and recently resolved
         self.window = -1
@@ -168,11 +169,12 @@ class EmergenceDetector:
         for term in (ALL, *terms):
             stats = known.get(term)
             if stats is None:
-                stats = known[term] = TermStats(prior=prior_share(term, post.lang))
-            last = stats.last_seen.get(author)
-            if last is not None and last > fresh_after:
+                stats = known[term] = TermStats(prior=prior_share(term, post.lang),
+                                                needed=self._authors_needed((term,)))
+            last_seen = stats.last_seen
+            if last_seen.get(author, -1) > fresh_after:
                 continue
-            stats.last_seen[author] = w
+            last_seen[author] = w
             stats.in_horizon += 1
             increments = stats.increments
             if increments and increments[-1][0] == w:
@@ -205,11 +207,12 @@ class EmergenceDetector:
         found: dict[str, float] = {}
         for term in candidates:
             stats = self.terms[term]
-            if stats.in_horizon < s.min_authors_distinctive:  # cheap first test: most terms stop here
+            # Cheap first tests, where most terms stop: no new author this window, or too few authors even
+            # before the horizon is aged (in_horizon only shrinks when _baseline ages it).
+            if stats.in_horizon < stats.needed or stats.increments[-1][0] != w:
                 continue
             baseline = self._baseline(stats, w)               # also ages the horizon: in_horizon is exact now
-            long_k = stats.in_horizon
-            needed = self._authors_needed((term,))
+            long_k, needed = stats.in_horizon, stats.needed
             if long_k < needed:
                 continue
             share = self._normal_share(stats, baseline, total_base)
@@ -244,10 +247,12 @@ class EmergenceDetector:
     def _clusters(self, bursting: dict[str, float]) -> list[tuple[list[str], list[Post]]]:
         s = self.settings
         posts_of: dict[str, list[int]] = {t: [] for t in bursting}
+        bursting_terms = frozenset(bursting)
         recent = list(self.recent)
         for i, (_, _, terms) in enumerate(recent):
-            for t in terms & bursting.keys():
-                posts_of[t].append(i)
+            if not terms.isdisjoint(bursting_terms):
+                for t in terms & bursting_terms:
+                    posts_of[t].append(i)
         ordered = sorted(bursting, key=lambda t: (bursting[t], t))
         parent = {t: t for t in ordered}
 
@@ -277,8 +282,9 @@ class EmergenceDetector:
                 continue  # '~complaint' alone is a kind with no topic: angry emoji from unrelated customers
             # Every bursting term has min_lift x its expected authors, so most posts carrying it are
             # part of the burst rather than routine traffic.
-            indices = sorted({i for t in terms for i in posts_of[t]
-                              if not self._scam_into_other(recent[i][2], terms)})
+            indices = sorted({i for t in terms for i in posts_of[t]})
+            if not impersonation(terms, self.brand):  # see _scam_into_other, asked once per cluster
+                indices = [i for i in indices if not self._names_lookalike(recent[i][2])]
             posts = [recent[i][1] for i in indices]
             if len({p.author for p in posts}) >= self._authors_needed(terms):
                 clusters.append((terms, posts))
@@ -410,8 +416,12 @@ class EmergenceDetector:
     def _scam_into_other(self, terms: Iterable[str], signature: list[str]) -> bool:
         """A message naming a fake account or a look-alike link belongs to a scam, not to an incident with
         no such evidence however many words they share: 'unpaid bill' is a complaint and a phishing SMS."""
+        return self._names_lookalike(terms) and not impersonation(signature, self.brand)
+
+    def _names_lookalike(self, terms: Iterable[str]) -> bool:
+        """The terms name a handle or domain made to look like the brand's."""
         terms = [t for t in terms if t[0] == "@" or t.startswith("domain:")]
-        return bool(terms) and impersonation(terms, self.brand) and not impersonation(signature, self.brand)
+        return bool(terms) and impersonation(terms, self.brand)
 
     def _share(self, term: str) -> float:
         """The term's share of authors: its history, and the current horizon, with the prior."""

@@ -19,11 +19,12 @@ import pyarrow as pa
 from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.incidents import Incident, Post
 from detectors.kinds import ALERT_KINDS
+from detectors.replay import collector_paused
 from detectors.text import brand_terms
 from pipelines.config import Settings
 
 STATE_NAME = "emergence"
-STATE_VERSION = 4   # bump when the detector's pickled shape changes: the next run replays from scratch
+STATE_VERSION = 5   # bump when the detector's pickled shape changes: the next run replays from scratch
 # Live messages reach the warehouse a little after they are written: a window is processed once event
 # time is this far past its end, so that they are rarely late.
 ALLOWED_LATENESS_S = 120
@@ -42,7 +43,8 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime | N
            detector_settings: DetectorSettings = DetectorSettings()) -> DetectReport:
     now = now or datetime.now(timezone.utc)
     report = DetectReport()
-    detector, window_end, ingested_through = _load(con, settings, detector_settings)
+    with collector_paused():  # unpickling the state allocates millions of objects, as replay does
+        detector, window_end, ingested_through = _load(con, settings, detector_settings)
     step = detector.settings.window_s
     # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next statement.
     bounds = con.execute("SELECT max(created_at), max(ingested_at) FROM messages WHERE direction = 'inbound'"
@@ -61,15 +63,16 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetime | N
     changed: dict[str, Incident] = {}
     index = 0
     end = start if window_end is None else window_end + step
-    while end <= target:
-        batch, late = late, []  # late arrivals go into the first window of this run
-        while index < len(posts) and posts[index].at <= end:
-            batch.append(posts[index])
-            index += 1
-        for incident in detector.process_window(end, batch):
-            changed[incident.incident_id] = incident
-        report.windows += 1
-        end += step
+    with collector_paused():
+        while end <= target:
+            batch, late = late, []  # late arrivals go into the first window of this run
+            while index < len(posts) and posts[index].at <= end:
+                batch.append(posts[index])
+                index += 1
+            for incident in detector.process_window(end, batch):
+                changed[incident.incident_id] = incident
+            report.windows += 1
+            end += step
     con.execute("BEGIN TRANSACTION")
     try:
         for incident in changed.values():
