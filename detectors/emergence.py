@@ -338,11 +338,14 @@ class EmergenceDetector:
             incident.add(fresh, w)
             return incident
         # A live incident takes the cluster; only when none matches does a resolved one reopen. Of several
-        # live ones, the oldest is kept and the others, one real-world problem raised twice, fold into it.
+        # live ones, the oldest is kept and the others, one real-world problem raised twice, fold into it;
+        # not when they tell different kinds of problem: a scam wave and a fee complaint that a cluster
+        # touches both are two problems, whose evidence (a fake domain, a sum) is of different sorts.
         live = [i for i in matches if i.status == "open"]
         keep = min(live or matches, key=lambda i: (i.detected_at, i.incident_id))
         for other in live:
-            if other is not keep and not conflicting(other.signature, keep.signature):
+            if (other is not keep and not conflicting(other.signature, keep.signature)
+                    and (other.kind == keep.kind or "other" in (other.kind, keep.kind))):
                 self._fold(other, keep, w, window_end)
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]

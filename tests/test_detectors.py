@@ -254,3 +254,13 @@ def test_score_follows_the_contract_protocol():
     assert (result.duplicates, result.misclassified, result.harmless_alerts, result.false_alarms) == (1, 1, 1, 2)
     assert result.delays_min == [150 / 60] and result.delays_msgs == [2]
     assert result.missed == ["e2"]
+
+
+def test_a_scam_wave_and_a_fee_complaint_live_at_once_stay_two_alerts():
+    # Held-out stream 7 (a telecom brand's wording): a look-alike domain's scam wave is live when a fee
+    # complaint begins. A cluster touching both once folded the complaint into the scam incident: the
+    # complaint alerted twice and the scam was lost. Incidents of different kinds are never folded.
+    from benchmarks.detection_eval import evaluate
+    result, _, _ = evaluate("heldout", 7, DetectorSettings())
+    assert result.duplicates == 0 and result.harmless_alerts == 0
+    assert "2026-10-30-1" not in result.missed and "2026-10-30-2" not in result.missed
