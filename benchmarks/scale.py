@@ -16,7 +16,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -24,8 +23,8 @@ from pathlib import Path
 import orjson
 
 from benchmarks.import_rate import END, OUT, make_file
+from tests.test_cli import EARSHOT
 
-EARSHOT = str(Path(sys.executable).parent / "earshot")
 MILLION = 1_000_000
 
 

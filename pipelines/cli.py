@@ -229,9 +229,8 @@ def run_tick() -> bool:
         if load_settings().scale.landing is not None:
             ok = _report(_execute_pull(instance))
         for job in (TICK_JOB, ACT_JOB):
-            result = defs.resolve_job_def(job).execute_in_process(
-                instance=instance, raise_on_error=False,
-                run_config=QUIET_RUN)
+            result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
+                                                                  run_config=QUIET_RUN)
             ok = _report(result) and ok
     return ok
 
@@ -245,8 +244,7 @@ def _execute_pull(instance):
     from pipelines.definitions import PULL_JOB
 
     job = ReconstructableRepository.for_module("pipelines.definitions", "defs").get_reconstructable_job(PULL_JOB)
-    return dg.execute_job(job, instance=instance, raise_on_error=False,
-                          run_config=QUIET_RUN)
+    return dg.execute_job(job, instance=instance, raise_on_error=False, run_config=QUIET_RUN)
 
 
 def _report(result) -> bool:

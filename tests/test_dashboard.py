@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 from pipelines.definitions import TICK_JOB, build_definitions
 from pipelines.warehouse.connection import current_read_copy, read_copy_path
 from tests.conftest import msg
+from tests.test_cli import EARSHOT
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-EARSHOT = str(Path(sys.executable).parent / "earshot")
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ exactly once, also when a pull dies between its file and its cursor or the loade
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import duckdb
 import pytest
 
 from connectors.demo import DemoSource, DemoStream
-from pipelines.config import Settings, Source, load_settings
+from pipelines.config import ConfigError, Settings, Source, load_settings
 from pipelines.ingest.landing import LandingZone, load_landed, pull_to_landing
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.prepare import prepare_database
@@ -214,7 +215,7 @@ def test_scale_settings_are_checked(tmp_path):
         ('landing = "l"\nbroker = "redis://x"', "apply to the celery executor only"),
     ]:
         path.write_text(f"[scale]\n{body}\n", encoding="utf-8")
-        with pytest.raises(Exception, match=message.replace("(", r"\(").replace(")", r"\)")):
+        with pytest.raises(ConfigError, match=re.escape(message)):
             load_settings(path)
     path.write_text('[scale]\nlanding = "l"\n', encoding="utf-8")
     assert load_settings(path).scale.landing == (tmp_path / "l").resolve()

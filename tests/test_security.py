@@ -37,7 +37,7 @@ def test_refused_secrets_are_reported_and_never_written_anywhere(scam_db, tmp_pa
         f'from = "earshot@voltra.example"\nto = ["care@voltra.example"]\n\n'
         f'[[notices.auto_publish]]\nkind = "scam"\nmin_severity = 1\n', encoding="utf-8")
     env = clean_environment({**SECRETS, "SMTP_USER": "care",
-                        "SLACK_URL": f"{slack.url}/services/T0/{SECRETS['SLACK_HOOK_PATH']}"})
+                             "SLACK_URL": f"{slack.url}/services/T0/{SECRETS['SLACK_HOOK_PATH']}"})
     db = copy_of(scam_db, tmp_path)
     run = subprocess.run([EARSHOT, "run", "--db", str(db), "--config", str(toml)], capture_output=True,
                          text=True, env=env, cwd=tmp_path, timeout=600)
