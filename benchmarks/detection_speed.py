@@ -50,20 +50,23 @@ def posts_of(recs: list[dict], unique: bool, limit: int) -> list[Post]:
     return out
 
 
-def run(posts: list[Post]) -> tuple[float, float, int]:
-    """Replay in a forked child, so its peak memory (RSS) is its own: (seconds, peak MB, incidents)."""
+def run(recs: list[dict], unique: bool, limit: int) -> tuple[int, float, float, int]:
+    """Replay in a forked child that builds its own posts first, so its heap is its own, as in a worker
+    that loads a stream (a parent's pages shared copy-on-write get copied as soon as the replay touches
+    them), and its peak memory (RSS) is its own: (messages, seconds, peak MB, incidents)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
+        posts = posts_of(recs, unique, limit)
         detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=brand_terms("Voltra"))
         started = time.perf_counter()
         incidents = replay(detector, posts)
-        os.write(write, f"{time.perf_counter() - started} {len(incidents)}".encode())
+        os.write(write, f"{len(posts)} {time.perf_counter() - started} {len(incidents)}".encode())
         os._exit(0)
     os.close(write)
-    seconds, found = os.read(read, 100).decode().split()
+    n, seconds, found = os.read(read, 100).decode().split()
     _, _, usage = os.wait4(pid, 0)
-    return float(seconds), usage.ru_maxrss / 1024, int(found)
+    return int(n), float(seconds), usage.ru_maxrss / 1024, int(found)
 
 
 def through_duckdb(recs: list[dict], limit: int) -> tuple[float, int]:
@@ -108,9 +111,8 @@ def main() -> None:
     print("| stream | inbound messages | seconds | messages/s | peak memory (RSS of the replaying process) | incidents |")
     print("|---|---|---|---|---|---|")
     for label, unique in (("demo wording (texts repeat)", False), ("every text unique", True)):
-        posts = posts_of(recs, unique, args.messages)
-        seconds, peak_mb, found = run(posts)
-        print(f"| {label} | {len(posts):,} | {seconds:.1f} | {len(posts) / seconds:,.0f} | {peak_mb:,.0f} MB | {found} |")
+        n, seconds, peak_mb, found = run(recs, unique, args.messages)
+        print(f"| {label} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {peak_mb:,.0f} MB | {found} |")
     seconds, n = through_duckdb(recs, args.messages)
     print(f"| `earshot detect` on DuckDB (demo wording) | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | | |")
     print(f"\nprocess peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")

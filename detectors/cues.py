@@ -137,12 +137,13 @@ MAX_PHRASE_WORDS = 4
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tuple[str, str]]], frozenset[str]]:
+def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tuple[str, str]]],
+                      dict[str, frozenset[str]]]:
     """Every cue of every kind, folded, indexed for a few dictionary lookups per word.
 
     A cue of one word longer than three letters is a stem (matches words starting with it), filed under
     its first four letters; shorter words ('pin', 'otp', 'tan') and phrases match whole words only, and
-    phrases are only tried from a word that starts one."""
+    phrases are only tried from a word that starts one and is followed by a second word of one."""
     stems: dict[str, list[tuple[str, str, str]]] = {}
     exact: dict[str, list[tuple[str, str]]] = {}
     for kind, by_lang in CUES.items():
@@ -152,24 +153,36 @@ def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tupl
                 stems.setdefault(key[:4], []).append((key, kind, key))
             else:
                 exact.setdefault(key, []).append((kind, key))
-    starts = frozenset(k.split(" ")[0] for k in exact if " " in k)
-    return stems, exact, starts
+    second_words: dict[str, set[str]] = {}
+    for phrase in (k.split(" ") for k in exact if " " in k):
+        second_words.setdefault(phrase[0], set()).add(phrase[1])
+    return stems, exact, {first: frozenset(seconds) for first, seconds in second_words.items()}
 
 
 def _matches(folded: str) -> list[tuple[str, str]]:
     """(kind, cue) for every cue found in folded text, in order of appearance."""
-    _, exact, phrase_starts = _index()
+    phrase_starts = _index()[2]
     words = _WORD.findall(folded)
     found = []
     for i, word in enumerate(words):
         if word in phrase_starts:
-            for n in range(MAX_PHRASE_WORDS, 1, -1):
-                if i + n <= len(words):
-                    found += exact.get(" ".join(words[i:i + n]), ())
+            found += _phrases_at(words, i)
         hits = _WORD_CUES.get(word)
         if hits is None:
             hits = _word_cues(word)
         found += hits
+    return found
+
+
+def _phrases_at(words: list[str], i: int) -> list[tuple[str, str]]:
+    """(kind, cue) of the cue phrases that start at words[i], longest first."""
+    _, exact, phrase_starts = _index()
+    if i + 1 == len(words) or words[i + 1] not in phrase_starts[words[i]]:
+        return []
+    found = []
+    for n in range(MAX_PHRASE_WORDS, 1, -1):
+        if i + n <= len(words):
+            found += exact.get(" ".join(words[i:i + n]), ())
     return found
 
 
@@ -203,3 +216,32 @@ def post_cues(text: str) -> dict[str, tuple[str, ...]]:
     if not _NEGATIVE.isdisjoint(text):
         found.setdefault("complaint", set()).add("negative emoji")
     return {kind: tuple(sorted(cues)) for kind, cues in found.items()}
+
+
+def token_cues(token: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
+    """What one whitespace-separated piece of a post contributes to its kinds: the kinds its words and
+    emoji cue on their own, its folded words, and whether one of them may start a cue phrase (phrases
+    span pieces: `phrase_kinds` reads them from the words of the whole post). No cue word crosses
+    whitespace, so the kinds of a post are the union of its pieces' and its phrases' (text.py caches this
+    per piece: pieces repeat even when posts never do)."""
+    words = tuple(_WORD.findall(fold(token)))
+    kinds = set()
+    for word in words:
+        hits = _WORD_CUES.get(word)
+        kinds.update(kind for kind, _ in (_word_cues(word) if hits is None else hits))
+    if not _POSITIVE.isdisjoint(token):
+        kinds.add("praise")
+    if not _NEGATIVE.isdisjoint(token):
+        kinds.add("complaint")
+    return frozenset(kinds), words, not _index()[2].keys().isdisjoint(words)
+
+
+def phrase_kinds(words: list[str]) -> set[str]:
+    """Kinds of the cue phrases in a post's folded words."""
+    second_words = _index()[2]
+    kinds = set()
+    for i in range(len(words) - 1):
+        following = second_words.get(words[i])
+        if following is not None and words[i + 1] in following:
+            kinds.update(kind for kind, _ in _phrases_at(words, i))
+    return kinds

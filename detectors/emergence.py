@@ -54,7 +54,7 @@ class DetectorSettings:
     sweep_every_windows: int = 36
 
 
-@dataclass
+@dataclass(slots=True)
 class TermStats:
     last_seen: dict[str, int] = field(default_factory=dict)   # author -> window last counted
     increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon

@@ -11,7 +11,7 @@ from detectors.kinds import ALERT_KINDS, KindDecision, classify_cues, severity
 MAX_POSTS_PER_AUTHOR = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Post:
     """One inbound message as the detector sees it."""
     platform: str

@@ -52,6 +52,35 @@ def test_concepts_join_languages():
     assert "~complaint" in fee_uk & fee_de
 
 
+def test_terms_from_pieces_equal_terms_from_the_whole_text():
+    # Posts are read piece by piece (cached per whitespace-separated piece, as pieces repeat when posts
+    # do not); it must give exactly what reading the whole text gives. Real wording: the held-out stream
+    # (BANKING77's test split and hand-written posts in six languages), made harder with pieces that
+    # carry evidence, emoji, curly apostrophes and phrases cut by line breaks.
+    from benchmarks.detection_eval import stream
+    from detectors.text import _SPACED_AMOUNT, _terms_by_piece, _whole_text_terms
+    _, records = stream("heldout", 2)
+    rng = random.Random(5)
+    extras = ["ERROR 503", "https://localhost", "www.voltra-verify.com/x?a=1", "€2.99,", "@Voltra_Help:", "#fail",
+              "can’t\nlog in", "is\tthis you?", "😡😡", "E-1042.", "ﬁx", "ΑΣ", "İ", "\u00a0", "auth_09,", "2,99zł"]
+    texts = []
+    for r in records[::5]:
+        words = r["text"].split(" ")
+        words.insert(rng.randrange(len(words) + 1), rng.choice(extras))
+        texts += [(r["text"], r.get("lang") or "xx"), (" ".join(words), r.get("lang") or "xx")]
+    checked = 0
+    for text, lang in texts:
+        if not _SPACED_AMOUNT.search(text.lower()):
+            assert _terms_by_piece(text, lang, IGNORE) == _whole_text_terms(text, lang, IGNORE), text
+            checked += 1
+    assert checked > 0.9 * len(texts) > 10_000
+
+
+def test_a_sum_written_with_a_space_is_read_whole():
+    assert "amount:2.99" in terms_of("charged € 2.99 twice", "en")
+    assert "amount:2.99" in terms_of("strhli mi 2,99 zł", "pl")
+
+
 @pytest.mark.parametrize("text, kind, cue", [
     ("Píše mi podpora, chce číslo karty. Jste to vy?", "scam", "cislo karty"),
     ("Не могу войти в приложение, ошибка", "outage", "ошибк"),  # the stem that matched
