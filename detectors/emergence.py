@@ -308,9 +308,11 @@ class EmergenceDetector:
         if not fresh:
             return None
         fresh_terms = sorted(fresh_terms_all.intersection(terms))
+        kind = classify([p.text for p in fresh], fresh_terms, self.brand).kind
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
-                   if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature))
+                   if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature)
+                       and not self._problem_into_trend(kind, fresh_terms, i))
                    or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
                        else self._same_specific_topic(fresh_terms, i.signature))]
         if not matches and impersonation(fresh_terms, self.brand):
@@ -322,7 +324,6 @@ class EmergenceDetector:
         if not matches:
             # The same problem told in another language shares no words: a cluster of the same kind as an
             # incident that is live right now, with no evidence against it, continues that incident.
-            kind = classify([p.text for p in fresh], fresh_terms, self.brand).kind
             recent = w - self.settings.same_kind_within_windows
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
@@ -350,6 +351,17 @@ class EmergenceDetector:
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w) or len(matches) > 1 else None
+
+    def _problem_into_trend(self, kind: str, fresh_terms: list[str], incident: Incident) -> bool:
+        """Fresh posts telling a problem would be carried into a praise trend (a campaign) only because
+        the burst's posts overlap: a complaint about a 'new $9 fee' during the 'new plan' campaign shares
+        the word 'new', and its posts would make the campaign alert as a complaint. They join the trend
+        only if they quote its evidence (its hashtag, handle or link): a giveaway that turns out a scam.
+        An incident that is 'other' for want of cues so far ('anyone else in the neighbourhood?') is no
+        trend: an outage often starts so, and its next posts say what it is."""
+        if kind not in ALERT_KINDS or incident.decision is None or not incident.decision.praise:
+            return False
+        return not any(is_evidence(t) for t in incident.signature if t in fresh_terms)
 
     def _fold(self, younger: Incident, keep: Incident, w: int, window_end: float) -> None:
         """One real-world problem raised twice: the younger incident's posts and terms go to `keep`."""

@@ -22,6 +22,11 @@ class KindDecision:
     shares: dict[str, float]      # share of messages with a cue, per kind (praise included)
     cues: dict[str, list[str]]    # the most frequent cues per kind, for the incident page
 
+    @property
+    def praise(self) -> bool:
+        """A harmless trend told in praise (a campaign, a launch), not merely posts with no cue yet."""
+        return self.kind == "other" and self.shares.get("praise", 0.0) >= MIN_SHARE
+
 
 def classify(texts: Sequence[str], terms: Sequence[str], brand: str) -> KindDecision:
     """Kind of an incident from its messages' texts and its terms (see classify_cues)."""

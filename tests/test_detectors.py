@@ -293,3 +293,15 @@ def test_a_scam_wave_and_a_fee_complaint_live_at_once_stay_two_alerts():
     result, _, _ = evaluate("heldout", 7, DetectorSettings())
     assert result.duplicates == 0 and result.harmless_alerts == 0
     assert "2026-10-30-1" not in result.missed and "2026-10-30-2" not in result.missed
+
+
+def test_a_complaint_during_a_campaign_is_not_carried_into_it():
+    # Held-out stream 16: a 'new unlimited plan' campaign (#Nordwave5G25, praise) is trending when a
+    # complaint about a 'new $9 service fee' begins. The burst's posts overlapped through the word 'new',
+    # and the complaint was carried into the campaign's incident, which then alerted as a complaint: an
+    # alert on a harmless trend, and the complaint itself lost. A problem joins a praise trend only if it
+    # quotes the trend's evidence.
+    from benchmarks.detection_eval import evaluate
+    result, _, _ = evaluate("heldout", 16, DetectorSettings())
+    assert result.harmless_alerts == 0 and result.duplicates == 0
+    assert "2026-10-31-3" not in result.missed
