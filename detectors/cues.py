@@ -61,16 +61,16 @@ CUES: dict[str, dict[str, list[str]]] = {
         "de": ["funktioniert nicht", "geht nicht", "klappt nicht", "down", "stoerung", "störung", "ausfall",
                "fehler", "absturz", "sturzt ab", "abgelehnt", "nicht erreichbar", "kein netz", "kein empfang",
                "anmeldung"],
-        "es": ["no funciona", "dejo de funcionar", "no puedo entrar", "no puedo acceder", "caido", "caida", "error", "fallo",
-               "falla", "rechaz", "no carga", "sin servicio", "sin cobertura", "sin senal", "no va"],
+        "es": ["no funciona", "dejo de funcionar", "no puedo entrar", "no puedo acceder", "caido", "caida", "error",
+               "fallo", "falla", "rechaz", "no carga", "sin servicio", "sin cobertura", "sin senal", "no va"],
         "fr": ["ne marche pas", "ne fonctionne pas", "marche pas", "ne marche plus", "ne marchent pas",
                "ne marchent plus", "ne fonctionne plus", "ne fonctionnent pas", "ne fonctionnent plus",
                "impossible de", "panne", "en rade", "erreur",
                "plante", "bug", "refus", "ne charge pas", "pas de reseau", "hors service", "indisponible"],
-        "it": ["non funziona", "smesso di funzionare", "non riesco", "non va", "down", "errore", "guasto", "disservizio", "crash",
-               "rifiutat", "non carica", "senza rete", "nessun segnale", "irraggiungibil"],
-        "pt": ["nao funciona", "parou de funcionar", "nao consigo", "fora do ar", "caiu", "erro", "falha", "recusad", "nao carrega",
-               "sem sinal", "sem rede", "indisponivel"],
+        "it": ["non funziona", "smesso di funzionare", "non riesco", "non va", "down", "errore", "guasto",
+               "disservizio", "crash", "rifiutat", "non carica", "senza rete", "nessun segnale", "irraggiungibil"],
+        "pt": ["nao funciona", "parou de funcionar", "nao consigo", "fora do ar", "caiu", "erro", "falha", "recusad",
+               "nao carrega", "sem sinal", "sem rede", "indisponivel"],
     },
     "complaint": {
         "en": ["fee", "charg", "twice", "double", "overcharg", "refund", "price", "expensive", "rip off", "ripoff",
@@ -178,8 +178,8 @@ def _matches(folded: str) -> list[tuple[str, str]]:
 
 def _phrases_at(words: list[str], i: int) -> list[tuple[str, str]]:
     """(kind, cue) of the cue phrases that start at words[i], longest first."""
-    _, exact, phrase_starts = _index()
-    if i + 1 == len(words) or words[i + 1] not in phrase_starts[words[i]]:
+    _, exact, second_words = _index()
+    if i + 1 == len(words) or words[i + 1] not in second_words[words[i]]:
         return []
     found = []
     for n in range(MAX_PHRASE_WORDS, 1, -1):
