@@ -240,10 +240,5 @@ def token_cues(token: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
 
 def phrase_kinds(words: list[str]) -> set[str]:
     """Kinds of the cue phrases in a post's folded words."""
-    second_words = _index()[2]
-    kinds = set()
-    for i in range(len(words) - 1):
-        following = second_words.get(words[i])
-        if following is not None and words[i + 1] in following:
-            kinds.update(kind for kind, _ in _phrases_at(words, i))
-    return kinds
+    phrase_starts = _index()[2]
+    return {kind for i, word in enumerate(words) if word in phrase_starts for kind, _ in _phrases_at(words, i)}

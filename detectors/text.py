@@ -114,7 +114,7 @@ def _piece_table(lang: str, ignore: frozenset[str]) -> dict[str, tuple]:
 
 def _piece(token: str, lang: str, ignore: frozenset[str], table: dict[str, tuple]) -> tuple:
     kinds, words, may_start_phrase = token_cues(token)
-    terms = _evidence_and_lemmas(token.lower().replace("’", "'"), lang)
+    terms = _evidence_and_lemmas(token, lang)
     piece = (_without(terms, ignore), kinds, words, may_start_phrase)
     if len(table) >= MAX_PIECES:
         table.clear()
@@ -125,12 +125,13 @@ def _piece(token: str, lang: str, ignore: frozenset[str], table: dict[str, tuple
 def _whole_text_terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
     """The terms read from the whole text at once: what `_terms_by_piece` gives for any text without a
     spaced sum (tests/test_detectors.py compares them on thousands of real posts)."""
-    found = _evidence_and_lemmas(text.lower().replace("’", "'"), lang)
+    found = _evidence_and_lemmas(text, lang)
     found.update(f"~{kind}" for kind in post_cues(text) if kind in CONCEPT_KINDS)
     return _without(found, ignore)
 
 
-def _evidence_and_lemmas(lowered: str, lang: str) -> set[str]:
+def _evidence_and_lemmas(text: str, lang: str) -> set[str]:
+    lowered = text.lower().replace("’", "'")
     found: set[str] = set()
     if _MAYBE_EVIDENCE.search(lowered):  # most posts carry no evidence at all
         lowered = _take_evidence(lowered, EVIDENCE, found)
