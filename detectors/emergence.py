@@ -28,7 +28,8 @@ from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
 ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
-ONE_OFF = 1.5     # a decayed history below this: a term seen about once, not worth keeping
+ONE_OFF = 1.5      # a decayed history below this: a term seen about once, not worth keeping
+STALE_AUTHORS = 4  # a term's author map is pruned when it holds this many times its authors in the horizon
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class EmergenceDetector:
         self.decay = 0.5 ** (1 / settings.half_life_windows)
         self.terms: dict[str, TermStats] = {ALL: TermStats(prior=1.0, needed=settings.min_authors)}
         self.recent: deque[tuple[int, Post, frozenset[str]]] = deque()   # posts within the long horizon
+        self.posted = 0                    # posts ever appended to `recent`: recent[j] is post number
+                                           # posted - len(recent) + j
+        self.carriers: dict[str, deque[int]] = {}  # terms that burst lately -> numbers of the posts carrying
+        self.carriers_upto = 0                      # them, among the posts numbered below this,
+        self.carriers_burst: dict[str, int] = {}    # and the window each last burst in (see _carrying)
         self.incidents: dict[str, Incident] = {}                          # open and recently resolved
         self.window = -1
         self.first_window = -1
@@ -119,19 +125,24 @@ class EmergenceDetector:
         changed: dict[str, Incident] = {}
         open_incidents = [i for i in self.incidents.values() if i.status == "open"]
         signature_terms = {t for i in open_incidents for t in i.signature}
+        counted: dict[str, int] = {}  # term -> new authors this window
         for post in posts:
             terms = self._terms_of(post)
             self.recent.append((w, post, terms))
-            self._count_post(post, terms, w)
+            self.posted += 1
+            self._count_post(post, terms, w, counted)
             touched |= terms
             if terms.isdisjoint(signature_terms):
                 continue  # the common case: no open incident shares a term with this post
             for incident in self._matching_incidents(terms, open_incidents):
                 if incident.add([post], w):
                     changed[incident.incident_id] = incident
+        known = self.terms
+        for term, n in counted.items():
+            known[term].increments.append([w, n])
         self._age(w)
         warm = w - self.first_window >= s.warmup_windows
-        bursting = self._bursting(sorted(touched), w) if warm else {}
+        bursting = self._bursting(touched, w) if warm else {}
         if bursting:
             for cluster_terms, cluster_posts in self._clusters(bursting):
                 incident = self._attach(cluster_terms, cluster_posts, w, window_end)
@@ -161,9 +172,10 @@ class EmergenceDetector:
         return sorted(changed.values(), key=lambda i: i.incident_id)
 
     # ---- counting -----------------------------------------------------------------------------------
-    def _count_post(self, post: Post, terms: frozenset[str], w: int) -> None:
+    def _count_post(self, post: Post, terms: frozenset[str], w: int, counted: dict[str, int]) -> None:
         """Count the post's author once for every term (and for ALL) not already counted within the long
-        horizon. The hot loop of the detector: kept flat on purpose."""
+        horizon: in the term's in_horizon at once, and in `counted`, which becomes the window's increment
+        when the window's posts are all counted. The hot loop of the detector: kept flat on purpose."""
         author, fresh_after = post.author, w - self.settings.long_windows
         known = self.terms
         for term in (ALL, *terms):
@@ -176,51 +188,71 @@ class EmergenceDetector:
                 continue
             last_seen[author] = w
             stats.in_horizon += 1
-            increments = stats.increments
-            if increments and increments[-1][0] == w:
-                increments[-1][1] += 1
-            else:
-                increments.append([w, 1])
+            counted[term] = counted.get(term, 0) + 1
 
     def _age(self, w: int) -> None:
-        """Drop posts that left the long horizon (term baselines age lazily, in _baseline)."""
+        """Drop posts that left the long horizon (term baselines age lazily, in _age_term)."""
         horizon = w - self.settings.long_windows
         while self.recent and self.recent[0][0] <= horizon:
             self.recent.popleft()
 
     def _baseline(self, stats: TermStats, w: int) -> float:
         """Decayed count of this term's authors before the long horizon, as of window w."""
-        horizon = w - self.settings.long_windows
-        while stats.increments and stats.increments[0][0] <= horizon:
-            aged_w, n = stats.increments.popleft()
-            stats.in_horizon -= n
-            stats.base = stats.base * self.decay ** (aged_w - stats.base_window) + n
-            stats.base_window = aged_w
+        self._age_term(stats, w - self.settings.long_windows)
         return stats.base * self.decay ** (w - stats.base_window)
 
-    def _bursting(self, candidates: list[str], w: int) -> dict[str, float]:
-        """Terms whose author count is improbably high now; values are their p-values."""
+    def _age_term(self, stats: TermStats, horizon: int) -> None:
+        """Move the term's increments that left the long horizon into its decayed baseline. Afterwards
+        in_horizon is exactly the number of authors last counted inside the horizon (an author is counted
+        again only once their last count has left it)."""
+        increments, base, base_window = stats.increments, stats.base, stats.base_window
+        while increments and increments[0][0] <= horizon:
+            aged_w, n = increments.popleft()
+            stats.in_horizon -= n
+            base = base * self.decay ** (aged_w - base_window) + n
+            base_window = aged_w
+        stats.base, stats.base_window = base, base_window
+
+    def _bursting(self, candidates: Iterable[str], w: int) -> dict[str, float]:
+        """Terms whose author count is improbably high now; values are their p-values.
+
+        Every term used in the window is tested, so this loop is the detector's second hottest: _baseline,
+        _normal_share and TermStats.count are written out in it (same arithmetic, in the same order, so the
+        result is the same to the last bit)."""
         s = self.settings
-        total = self.terms[ALL]
+        terms, decay, lift, max_p = self.terms, self.decay, s.min_lift, s.max_p
+        horizon, since = w - s.long_windows, w - s.short_windows
+        total = terms[ALL]
         total_base = self._baseline(total, w)
-        short_total, long_total = total.count(w - s.short_windows), total.in_horizon
+        short_total, long_total = total.count(since), total.in_horizon
+        prior_weight, all_weight = s.prior_weight, total_base + s.prior_weight
         found: dict[str, float] = {}
         for term in candidates:
-            stats = self.terms[term]
-            # Cheap first tests, where most terms stop: no new author this window, or too few authors even
-            # before the horizon is aged (in_horizon only shrinks when _baseline ages it).
-            if stats.in_horizon < stats.needed or stats.increments[-1][0] != w:
+            stats = terms[term]
+            needed, increments = stats.needed, stats.increments
+            # Cheap first tests, where rare terms stop: no new author this window, or too few authors even
+            # before the horizon is aged (in_horizon only shrinks with aging).
+            if stats.in_horizon < needed or increments[-1][0] != w:
                 continue
-            baseline = self._baseline(stats, w)               # also ages the horizon: in_horizon is exact now
-            long_k, needed = stats.in_horizon, stats.needed
+            if increments[0][0] <= horizon:
+                self._age_term(stats, horizon)
+            long_k = stats.in_horizon
             if long_k < needed:
                 continue
-            share = self._normal_share(stats, baseline, total_base)
-            for k, n in ((stats.count(w - s.short_windows), short_total), (long_k, long_total)):
+            baseline = stats.base * decay ** (w - stats.base_window)
+            share = (baseline + prior_weight * stats.prior) / all_weight
+            if long_k < lift * (share * short_total):
+                continue  # the short count is at most long_k, and short_total at most long_total: no test passes
+            short_k = 0
+            for iw, n in reversed(increments):
+                if iw <= since:
+                    break
+                short_k += n
+            for k, n in ((short_k, short_total), (long_k, long_total)):
                 expected = share * n
-                if k >= needed and k >= s.min_lift * expected:
+                if k >= needed and k >= lift * expected:
                     p = poisson_upper_tail(k, expected)
-                    if p < s.max_p:
+                    if p < max_p:
                         found[term] = min(p, found.get(term, 1.0))
         return found
 
@@ -246,13 +278,8 @@ class EmergenceDetector:
     # ---- topics and incidents -----------------------------------------------------------------------
     def _clusters(self, bursting: dict[str, float]) -> list[tuple[list[str], list[Post]]]:
         s = self.settings
-        posts_of: dict[str, list[int]] = {t: [] for t in bursting}
-        bursting_terms = frozenset(bursting)
         recent = list(self.recent)
-        for i, (_, _, terms) in enumerate(recent):
-            if not terms.isdisjoint(bursting_terms):
-                for t in terms & bursting_terms:
-                    posts_of[t].append(i)
+        posts_of = self._carrying(bursting, recent, self.window)
         ordered = sorted(bursting, key=lambda t: (bursting[t], t))
         parent = {t: t for t in ordered}
 
@@ -289,6 +316,41 @@ class EmergenceDetector:
             if len({p.author for p in posts}) >= self._authors_needed(terms):
                 clusters.append((terms, posts))
         return clusters
+
+    def _carrying(self, bursting: Iterable[str], recent: list[tuple[int, Post, frozenset[str]]], w: int
+                  ) -> dict[str, list[int]]:
+        """For each bursting term, the indices in `recent` of the posts that carry it, in order.
+
+        A burst lasts many windows, its terms flickering around the threshold, so the lists are kept (as
+        post numbers, see `posted`) for every term that burst within the long horizon: each call only
+        takes the posts that arrived since the last one; a term bursting for the first time in the horizon
+        is looked for in all of `recent`."""
+        first = self.posted - len(recent)   # the number of recent[0]
+        upto = max(self.carriers_upto, first)
+        carriers, last_burst = self.carriers, self.carriers_burst
+        new = frozenset(t for t in bursting if t not in carriers)
+        for t in new:
+            carriers[t] = deque()
+        for start, stop, looked_for in ((first, upto, new), (upto, self.posted, frozenset(carriers))):
+            if not looked_for:
+                continue
+            for j in range(start - first, stop - first):
+                post_terms = recent[j][2]
+                if not post_terms.isdisjoint(looked_for):
+                    for t in post_terms & looked_for:
+                        carriers[t].append(first + j)
+        self.carriers_upto = self.posted
+        for t in bursting:
+            last_burst[t] = w
+        for t in [t for t, lw in last_burst.items() if lw <= w - self.settings.long_windows]:
+            del carriers[t], last_burst[t]
+        found = {}
+        for t in bursting:
+            carried = carriers[t]
+            while carried and carried[0] < first:
+                carried.popleft()
+            found[t] = [n - first for n in carried]
+        return found
 
     def _attach(self, terms: list[str], posts: list[Post], w: int, window_end: float) -> Incident | None:
         """Add a bursting cluster to the incident it continues (merging duplicates), or open a new one.
@@ -465,12 +527,19 @@ class EmergenceDetector:
         return changed
 
     def _sweep(self, w: int) -> None:
-        """Forget authors outside the long horizon, and terms with no history worth keeping: one-off words
-        (order numbers, names, typos) that a single author used once are not learned."""
-        horizon = w - self.settings.long_windows
-        for term in list(self.terms):
-            stats = self.terms[term]
-            if stats.last_seen and min(stats.last_seen.values()) <= horizon:
-                stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
-            if term != ALL and not stats.last_seen and self._baseline(stats, w) < ONE_OFF:
-                del self.terms[term]
+        """Forget terms with no history worth keeping: one-off words (order numbers, names, typos) that a
+        single author used once are not learned; and a term's authors outside the long horizon, once they
+        outnumber those inside STALE_AUTHORS to one (a stale entry is harmless: _count_post treats it as
+        absent; pruning every map at every sweep cost 6% of replay time)."""
+        horizon, decay = w - self.settings.long_windows, self.decay
+        terms = self.terms
+        for term, stats in list(terms.items()):
+            if stats.increments and stats.increments[0][0] <= horizon:
+                self._age_term(stats, horizon)
+            if stats.in_horizon:   # = the authors in last_seen counted inside the horizon (_age_term)
+                if len(stats.last_seen) > STALE_AUTHORS * stats.in_horizon:
+                    stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
+            elif term != ALL and stats.base * decay ** (w - stats.base_window) < ONE_OFF:
+                del terms[term]
+            elif stats.last_seen:
+                stats.last_seen = {}

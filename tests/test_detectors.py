@@ -305,3 +305,50 @@ def test_a_complaint_during_a_campaign_is_not_carried_into_it():
     result, _, _ = evaluate("heldout", 16, DetectorSettings())
     assert result.harmless_alerts == 0 and result.duplicates == 0
     assert "2026-10-31-3" not in result.missed
+
+
+class _CarryingRecorded(EmergenceDetector):
+    """The detector, recording what _carrying returned; with `rescan`, its kept lists are dropped first, so
+    every bursting term is looked for in all of the recent posts."""
+    def __init__(self, rescan: bool, **kwargs):
+        super().__init__(DetectorSettings(), **kwargs)
+        self.rescan, self.carried = rescan, []
+
+    def _carrying(self, bursting, recent, w):
+        if self.rescan:
+            self.carriers, self.carriers_burst = {}, {}
+        found = super()._carrying(bursting, recent, w)
+        self.carried.append((w, found))
+        return found
+
+
+def test_posts_carrying_a_burst_kept_between_windows_equal_a_fresh_scan():
+    # A busy demo stream: bursts that last, terms flickering around the threshold, windows with none.
+    from benchmarks.detection_eval import posts_of, stream
+    source, records = stream("demo", 3)
+    posts = posts_of(records)
+    posts = [p for p in posts if p.at < posts[0].at + 6 * DAY]
+    kept, rescanned = (_CarryingRecorded(rescan, brand=source.brand, ignore=brand_terms(source.brand))
+                       for rescan in (False, True))
+    assert replay(kept, posts).keys() == replay(rescanned, posts).keys()
+    assert len(kept.carried) > 100 and sum(len(found) for _, found in kept.carried) > 300
+    assert kept.carried == rescanned.carried
+
+
+def test_a_long_stream_forgets_one_off_words_and_authors_gone_quiet():
+    # Every post carries an order number and a customer name never seen again: memory must not grow with them.
+    rng = random.Random(3)
+    posts = [dataclasses.replace(p, text=f"{p.text} order {rng.randint(10**6, 10**7)} zq{rng.randint(10**6, 10**7)}")
+             for p in background(6)]
+    detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=IGNORE)
+    sweep = detector.settings.sweep_every_windows * detector.settings.window_s
+    replay(detector, [p for p in posts if p.at <= (posts[-1].at // sweep) * sweep])
+    assert detector.window % detector.settings.sweep_every_windows == 0  # the last window swept
+    horizon = detector.window - detector.settings.long_windows
+    one_offs = [t for t in detector.terms if t.startswith("zq")]
+    in_horizon = [p for p in posts if horizon < math.ceil(p.at / 300) <= detector.window]  # windows end at w*300
+    assert len(one_offs) <= len(in_horizon)   # only the words of the last three hours are kept
+    assert len(posts) > 5_000
+    for term, stats in detector.terms.items():
+        assert len(stats.last_seen) <= 4 * stats.in_horizon, term
+        assert sum(lw > horizon for lw in stats.last_seen.values()) == stats.in_horizon, term
