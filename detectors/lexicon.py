@@ -57,6 +57,8 @@ class Lexicon:
         self.stop = frozenset(fold(w) for w in _stop_words(lang)) | frozenset(fold(w) for w in EXTRA_STOP)
         self._table = _lemma_table(lang)
         self._simplemma = self._table is None and lang in _simplemma_languages()
+        if self._simplemma:  # its dictionary loads now, with the rest of the language's data (up to seconds),
+            simplemma.lemmatize(lang, lang=lang)  # not inside whichever window first has a word to look up
         self.cache: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
