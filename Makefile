@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.langid_accuracy
 	$(BIN)/python -m benchmarks.detection_eval --replay-check
 	$(BIN)/python -m benchmarks.detection_speed
+	$(BIN)/python -m benchmarks.live_tick
 
 clean:
 	rm -rf $(VENV) data/ .pytest_cache

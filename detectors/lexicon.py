@@ -1,18 +1,21 @@
-"""Per-language word data from spaCy (stop words, lookup lemmas) and simplemma, cached per word.
+"""Per-language word data (stop words, lemmas) from spaCy and simplemma, cached per word.
 
 spaCy's tokenizer is not on the hot path (10k posts/s per core here, against ~130k/s for the regex in
-`text.py`); its *language data* is: `spacy.blank(lang).Defaults.stop_words` and the `lemma_lookup` tables of
+`text.py`); its *language data* is: the stop words of `spacy.lang.<lang>` and the `lemma_lookup` tables of
 spacy-lookups-data. Languages without a spaCy table (uk, pl, sk, ...) use simplemma; Belarusian, which
-neither covers, keeps surface forms. Every word is resolved once per process and cached.
+neither covers, keeps surface forms. The data is read from a per-language SQLite file (langdata.py), and
+every word is resolved once per process and cached.
 """
 from __future__ import annotations
 
-import importlib
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 import simplemma
-from spacy.lookups import load_lookups
+from simplemma.strategies import DefaultStrategy
+
+from detectors.langdata import language_data
 
 # Words that carry no topic in social care traffic, in every language: greetings, fillers, and words that
 # every inbox message shares. The brand's own name and handle are added at run time.
@@ -55,10 +58,10 @@ class Lexicon:
     def __init__(self, lang: str):
         self.lang = lang
         self.stop = frozenset(fold(w) for w in _stop_words(lang)) | frozenset(fold(w) for w in EXTRA_STOP)
-        self._table = _lemma_table(lang)
-        self._simplemma = self._table is None and lang in _simplemma_languages()
-        if self._simplemma:  # its dictionary loads now, with the rest of the language's data (up to seconds),
-            simplemma.lemmatize(lang, lang=lang)  # not inside whichever window first has a word to look up
+        data = language_data(lang)
+        self._table = data.lemmas if data.source == "spacy" else None
+        self._simplemma = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(
+            dictionary_factory=_Dictionary(data.lemmas))) if data.source == "simplemma" else None
         self.cache: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
@@ -69,10 +72,8 @@ class Lexicon:
         lemma = word
         if self._table is not None:
             lemma = self._table.get(word, word)
-            if not isinstance(lemma, str):  # a few tables hold several lemmas for one form
-                lemma = lemma[0] if lemma else word
-        elif self._simplemma:
-            lemma = simplemma.lemmatize(word, lang=self.lang).lower()
+        elif self._simplemma is not None:
+            lemma = self._simplemma.lemmatize(word, lang=self.lang).lower()
         if not lemma.isalpha() and word.isalpha():  # the English table turns 'second' into '2': a word
             lemma = word                               # must never become evidence (an error code)
         folded = fold(lemma)
@@ -91,27 +92,19 @@ def lexicon(lang: str | None) -> Lexicon:
 UNKNOWN_LANGUAGE_STOPS = ("en", "ru", "uk", "cs", "sk", "pl", "de", "es", "fr", "it", "pt", "nl")
 
 
-def _stop_words(lang: str) -> set[str]:
+def _stop_words(lang: str) -> frozenset[str]:
     if lang == "xx":
-        return set().union(*(_stop_words(code) for code in UNKNOWN_LANGUAGE_STOPS))
+        return frozenset().union(*(_stop_words(code) for code in UNKNOWN_LANGUAGE_STOPS))
     if lang == "be":  # spaCy has no Belarusian data: borrow its neighbours'
         return _stop_words("uk") | _stop_words("ru")
-    try:  # the module alone: spacy.blank() would build a whole tokenizer (~0.3 s a language)
-        return set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-    except ImportError:
-        return set()
+    return language_data(lang).stop_words
 
 
-def _lemma_table(lang: str):
-    try:
-        lookups = load_lookups(lang, ["lemma_lookup"], strict=False)
-    except (ValueError, ImportError):
-        return None
-    table = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
-    return table if table else None  # strict=False hands back an empty table for missing languages
+class _Dictionary:
+    """simplemma's DictionaryFactory protocol over the one language's table from its file."""
 
+    def __init__(self, table: Mapping[str, str]):
+        self.table = table
 
-@lru_cache(maxsize=1)
-def _simplemma_languages() -> frozenset[str]:
-    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
-    return frozenset(SUPPORTED_LANGUAGES)
+    def get_dictionary(self, lang: str) -> Mapping[str, str]:
+        return self.table

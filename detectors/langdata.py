@@ -1,0 +1,166 @@
+"""A language's word data (stop words, lemma dictionary) in a SQLite file, built once per machine.
+
+The packages that ship this data store it compressed: spaCy's lemma tables as gzipped JSON, simplemma's
+dictionaries as lzma-compressed streams, and spaCy's French stop words come only with the whole French
+tokenizer. Loading it took seconds and ~100 MB a language on this VM (pt 5.0 s, pl 5.1 s, fr 5.0 s,
+ru 2.9 s), and every `earshot detect` process (one per tick) paid that again for each language its
+new messages use. Here it is read from the packages once, into a file that opens in ~6 ms; a word
+is then looked up with one indexed read, once per process (`Lexicon` caches the result). Lookups give
+exactly what the packages give: tests/test_langdata.py compares them word for word.
+
+The file lives in `$EARSHOT_CACHE_DIR`, else `$XDG_CACHE_HOME/earshot`, else `~/.cache/earshot` (the temp
+directory if that cannot be written). Its name carries the versions it was built from, so an upgrade of
+spaCy, its lookups or simplemma builds a new one. A build writes a file of its own and renames it into
+place, so processes building at once never see a half-written file.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.metadata
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = 1  # bump when the file's layout, or what is put in it, changes
+SOURCES = ("spacy", "spacy-lookups-data", "simplemma")
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    lang: str
+    stop_words: frozenset[str]   # spaCy's, as spaCy spells them
+    lemmas: LemmaTable | None    # spaCy's lemma_lookup table, or simplemma's dictionary, or none
+    source: str                  # "spacy", "simplemma" or "" (neither has the language)
+
+
+class LemmaTable(Mapping[str, str]):
+    """word -> lemma, read from the file on each lookup. Each process opens its own connection: SQLite's
+    rule for connections that would otherwise cross a fork."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._pid = -1
+        self._con: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():
+            # immutable: the file is never written after it is renamed into place, so no locking is needed
+            self._con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                        check_same_thread=False)
+            self._pid = os.getpid()
+        return self._con
+
+    def get(self, word: str, default=None):
+        row = self._connection().execute("SELECT lemma FROM lemma WHERE word = ?", (word,)).fetchone()
+        return row[0] if row else default
+
+    def __getitem__(self, word: str) -> str:
+        lemma = self.get(word)
+        if lemma is None:
+            raise KeyError(word)
+        return lemma
+
+    def __iter__(self) -> Iterator[str]:
+        return (word for word, in self._connection().execute("SELECT word FROM lemma"))
+
+    def __len__(self) -> int:
+        return self._connection().execute("SELECT count(*) FROM lemma").fetchone()[0]
+
+    def __reduce__(self):  # pickles as its path: a new process opens its own connection
+        return LemmaTable, (self.path,)
+
+
+def language_data(lang: str, directory: Path | None = None) -> LanguageData:
+    """The language's data from its file, built first if missing, from other versions, or unreadable."""
+    try:
+        return _read_or_build(lang, _file(lang, directory))
+    except (OSError, sqlite3.Error):  # the directory cannot be made or written
+        return _read_or_build(lang, _file(lang, Path(tempfile.gettempdir()) / f"earshot-{os.getuid()}"))
+
+
+def cache_dir() -> Path:
+    if configured := os.environ.get("EARSHOT_CACHE_DIR"):
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "earshot"
+
+
+def _file(lang: str, directory: Path | None) -> Path:
+    stamp = "-".join(importlib.metadata.version(package) for package in SOURCES)
+    return (directory or cache_dir()) / f"words-{lang}-f{FORMAT}-{stamp}.sqlite"
+
+
+def _read_or_build(lang: str, path: Path) -> LanguageData:
+    try:
+        return _read(lang, path)
+    except (OSError, sqlite3.DatabaseError):  # none yet, or damaged
+        _build(lang, path)
+        return _read(lang, path)
+
+
+def _read(lang: str, path: Path) -> LanguageData:
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    table = LemmaTable(path)
+    con = table._connection()
+    source, = con.execute("SELECT value FROM meta WHERE key = 'source'").fetchone()
+    stop = frozenset(word for word, in con.execute("SELECT word FROM stop"))
+    return LanguageData(lang, stop, table if source else None, source)
+
+
+def _build(lang: str, path: Path) -> None:
+    source, lemmas = _package_lemmas(lang)
+    stop_words = _package_stop_words(lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)  # left by a process killed mid-build that had this pid
+    try:
+        _fill(sqlite3.connect(partial), source, stop_words, lemmas)
+        os.replace(partial, path)  # in place whole, or not at all
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
+
+
+def _fill(con: sqlite3.Connection, source: str, stop_words: set[str], lemmas: dict[str, str]) -> None:
+    try:
+        con.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE stop (word TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE lemma (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID;
+        """)
+        con.executemany("INSERT INTO stop VALUES (?)", ((w,) for w in sorted(stop_words)))
+        con.executemany("INSERT INTO lemma VALUES (?, ?)", sorted(lemmas.items()))
+        con.execute("INSERT INTO meta VALUES ('source', ?)", (source,))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _package_stop_words(lang: str) -> set[str]:
+    try:  # the module alone: spacy.blank() would build a whole tokenizer (~0.3 s a language)
+        return set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    except ImportError:
+        return set()
+
+
+def _package_lemmas(lang: str) -> tuple[str, dict[str, str]]:
+    """spaCy's lemma_lookup table where spacy-lookups-data has one, else simplemma's dictionary."""
+    from spacy.util import load_language_data, registry
+
+    files = registry.lookups.get(lang) if lang in registry.lookups else {}
+    if "lemma_lookup" in files:
+        table = load_language_data(files["lemma_lookup"])
+        if table:
+            # a few tables hold several lemmas for one form: Earshot takes the first
+            return "spacy", {w: v if isinstance(v, str) else (v[0] if v else w) for w, v in table.items()}
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES, DefaultDictionaryFactory
+    if lang in SUPPORTED_LANGUAGES:
+        dictionary = DefaultDictionaryFactory(cache_max_size=0).get_dictionary(lang)
+        return "simplemma", {word: dictionary[word] for word in dictionary}
+    return "", {}
