@@ -95,26 +95,16 @@ def _status_mb(field: str) -> float:
 
 
 def through_duckdb(recs: list[dict], limit: int) -> tuple[float, int]:
+    from benchmarks.live_tick import store
     from pipelines.config import Settings
     from pipelines.detection.run import detect
     from pipelines.warehouse.connection import connect
-    from pipelines.warehouse.messages import begin_staging, stage, upsert_staged
-    from pipelines.warehouse.prepare import prepare_database
-    from connectors.message import MessageBatch
 
     work = OUT / "detect-bench"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    batch = MessageBatch()
-    for seq, r in enumerate(recs):
-        batch.add_record(seq, dict(r, lang=r.get("lang") or "en"))
+    store(work / "b.duckdb", [dict(r, lang=r.get("lang") or "en") for r in recs])
     with connect(work / "b.duckdb") as con:
-        prepare_database(con, Settings())
-        con.execute("BEGIN")
-        begin_staging(con)
-        stage(con, batch.to_arrow())
-        upsert_staged(con, Settings().languages)
-        con.execute("COMMIT")
         load_languages({lang for lang, in con.execute("SELECT DISTINCT lang FROM messages").fetchall()})
         started = time.perf_counter()
         report = detect(con, Settings(), END + timedelta(days=1))
