@@ -531,7 +531,7 @@ class EmergenceDetector:
         single author used once are not learned; and a term's authors outside the long horizon, once they
         outnumber those inside STALE_AUTHORS to one (a stale entry is harmless: _count_post treats it as
         absent; pruning every map at every sweep cost 6% of replay time)."""
-        horizon, decay = w - self.settings.long_windows, self.decay
+        horizon = w - self.settings.long_windows
         terms = self.terms
         for term, stats in list(terms.items()):
             if stats.increments and stats.increments[0][0] <= horizon:
@@ -539,7 +539,7 @@ class EmergenceDetector:
             if stats.in_horizon:   # = the authors in last_seen counted inside the horizon (_age_term)
                 if len(stats.last_seen) > STALE_AUTHORS * stats.in_horizon:
                     stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
-            elif term != ALL and stats.base * decay ** (w - stats.base_window) < ONE_OFF:
+            elif term != ALL and self._baseline(stats, w) < ONE_OFF:
                 del terms[term]
             elif stats.last_seen:
                 stats.last_seen = {}

@@ -31,7 +31,6 @@ SOURCES = ("spacy", "spacy-lookups-data", "simplemma")
 
 @dataclass(frozen=True)
 class LanguageData:
-    lang: str
     stop_words: frozenset[str]   # spaCy's, as spaCy spells them
     lemmas: LemmaTable | None    # spaCy's lemma_lookup table, or simplemma's dictionary, or none
     source: str                  # "spacy", "simplemma" or "" (neither has the language)
@@ -95,20 +94,20 @@ def _file(lang: str, directory: Path | None) -> Path:
 
 def _read_or_build(lang: str, path: Path) -> LanguageData:
     try:
-        return _read(lang, path)
+        return _read(path)
     except (OSError, sqlite3.DatabaseError):  # none yet, or damaged
         _build(lang, path)
-        return _read(lang, path)
+        return _read(path)
 
 
-def _read(lang: str, path: Path) -> LanguageData:
+def _read(path: Path) -> LanguageData:
     if not path.is_file():
         raise FileNotFoundError(path)
     table = LemmaTable(path)
     con = table._connection()
     source, = con.execute("SELECT value FROM meta WHERE key = 'source'").fetchone()
     stop = frozenset(word for word, in con.execute("SELECT word FROM stop"))
-    return LanguageData(lang, stop, table if source else None, source)
+    return LanguageData(stop, table if source else None, source)
 
 
 def _build(lang: str, path: Path) -> None:

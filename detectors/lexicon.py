@@ -58,7 +58,7 @@ class Lexicon:
     def __init__(self, lang: str):
         self.lang = lang
         self.stop = frozenset(fold(w) for w in _stop_words(lang)) | frozenset(fold(w) for w in EXTRA_STOP)
-        data = language_data(lang)
+        data = _language_data(lang)
         self._table = data.lemmas if data.source == "spacy" else None
         self._simplemma = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(
             dictionary_factory=_Dictionary(data.lemmas))) if data.source == "simplemma" else None
@@ -88,6 +88,10 @@ def lexicon(lang: str | None) -> Lexicon:
     return Lexicon(lang or "xx")
 
 
+# Each language's file read once per process: a Lexicon reads its own language's, and those of xx and be
+# borrow the stop words of others.
+_language_data = lru_cache(maxsize=None)(language_data)
+
 # Posts whose language is unknown get the stop words of all of these.
 UNKNOWN_LANGUAGE_STOPS = ("en", "ru", "uk", "cs", "sk", "pl", "de", "es", "fr", "it", "pt", "nl")
 
@@ -97,7 +101,7 @@ def _stop_words(lang: str) -> frozenset[str]:
         return frozenset().union(*(_stop_words(code) for code in UNKNOWN_LANGUAGE_STOPS))
     if lang == "be":  # spaCy has no Belarusian data: borrow its neighbours'
         return _stop_words("uk") | _stop_words("ru")
-    return language_data(lang).stop_words
+    return _language_data(lang).stop_words
 
 
 class _Dictionary:
