@@ -69,7 +69,7 @@ def evaluate(name: str, seed: int, settings: DetectorSettings) -> tuple[Score, l
     posts = posts_of(records)
     detector = EmergenceDetector(settings, brand=source.brand, ignore=brand_terms(source.brand))
     incidents = replay(detector, posts)
-    warm_until = posts[0].at + settings.warmup_windows * settings.window_s
+    warm_until = posts[0].at + settings.warmup_s
     labels, events = labelled(records, warm_until)
     result = score(list(incidents.values()), labels, events, DAYS - 1)
     shape_of = shapes(records)

@@ -1,6 +1,7 @@
 """Multilingual cues for an incident's kind, matched on folded text (lowercase, no diacritics).
 
-Each cue is a word stem (matches any word starting with it) or a phrase. They are written per language
+Each cue is a word stem (matches any word starting with it) or a phrase whose last word is a stem ('не работа'
+matches 'не работает'); words of three letters or fewer match whole. They are written per language
 from general knowledge of how customers complain, not from any test stream; language-independent evidence
 (error codes, look-alike handles, unknown links) is weighed in kinds.py.
 """
@@ -140,25 +141,33 @@ MAX_PHRASE_WORDS = 4
 
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tuple[str, str]]],
-                      dict[str, frozenset[str]]]:
+                      dict[str, frozenset[str]], dict[str, list[tuple[str, str, str]]]]:
     """Every cue of every kind, folded, indexed for a few dictionary lookups per word.
 
-    A cue of one word longer than three letters is a stem (matches words starting with it), filed under
-    its first four letters; shorter words ('pin', 'otp', 'tan') and phrases match whole words only, and
-    phrases are only tried from a word that starts one and is followed by a second word of one."""
+    A word longer than three letters is a stem (matches words starting with it), alone or as the last word
+    of a phrase ('не работа' matches 'не работает', 'no funciona' 'no funcionan'): single words are filed
+    under their first four letters, phrases under the words before their last. Shorter words ('pin',
+    'otp', 'tan') match whole words only, and so does every word inside a phrase. Phrases are only tried
+    from a word that starts one and is followed by a second word of one (or a word starting with it)."""
     stems: dict[str, list[tuple[str, str, str]]] = {}
     exact: dict[str, list[tuple[str, str]]] = {}
+    phrase_stems: dict[str, list[tuple[str, str, str]]] = {}
     for kind, by_lang in CUES.items():
         for cue in {c for words in by_lang.values() for c in words}:
-            key = " ".join(_WORD.findall(fold(cue)))
-            if " " not in key and len(key) > 3:
+            words = _WORD.findall(fold(cue))
+            key = " ".join(words)
+            if len(words[-1]) <= 3:
+                exact.setdefault(key, []).append((kind, key))
+            elif len(words) == 1:
                 stems.setdefault(key[:4], []).append((key, kind, key))
             else:
-                exact.setdefault(key, []).append((kind, key))
+                phrase_stems.setdefault(" ".join(words[:-1]), []).append((words[-1], kind, key))
     second_words: dict[str, set[str]] = {}
-    for phrase in (k.split(" ") for k in exact if " " in k):
+    phrases = [k.split(" ") for k in exact if " " in k]
+    phrases += [f"{head} {last}".split(" ") for head, entries in phrase_stems.items() for last, _, _ in entries]
+    for phrase in phrases:
         second_words.setdefault(phrase[0], set()).add(phrase[1])
-    return stems, exact, {first: frozenset(seconds) for first, seconds in second_words.items()}
+    return stems, exact, {first: frozenset(seconds) for first, seconds in second_words.items()}, phrase_stems
 
 
 def _matches(folded: str) -> list[tuple[str, str]]:
@@ -178,14 +187,22 @@ def _matches(folded: str) -> list[tuple[str, str]]:
 
 def _phrases_at(words: list[str], i: int) -> list[tuple[str, str]]:
     """(kind, cue) of the cue phrases that start at words[i], longest first."""
-    _, exact, second_words = _index()
-    if i + 1 == len(words) or words[i + 1] not in second_words[words[i]]:
+    _, exact, second_words, phrase_stems = _index()
+    if i + 1 == len(words) or not _may_follow(words[i + 1], second_words[words[i]]):
         return []
     found = []
     for n in range(MAX_PHRASE_WORDS, 1, -1):
         if i + n <= len(words):
             found += exact.get(" ".join(words[i:i + n]), ())
+            last = words[i + n - 1]
+            found += [(kind, cue) for stem, kind, cue in phrase_stems.get(" ".join(words[i:i + n - 1]), ())
+                      if last.startswith(stem)]
     return found
+
+
+def _may_follow(word: str, seconds: frozenset[str]) -> bool:
+    """`word` is, or starts with, a second word of a phrase (a quick test before the phrase lookups)."""
+    return word in seconds or any(word.startswith(second) for second in seconds)
 
 
 _WORD_CUES: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -194,7 +211,7 @@ _WORD_CUES: dict[str, tuple[tuple[str, str], ...]] = {}
 def _word_cues(word: str) -> tuple[tuple[str, str], ...]:
     """The cues one word matches on its own (whole-word cues, then stems), cached: words repeat far more
     than posts do, so a stream of all-different posts still finds almost every word here."""
-    stems, exact, _ = _index()
+    stems, exact, _, _ = _index()
     hits = tuple(exact.get(word, ())) + tuple((kind, cue) for stem, kind, cue in stems.get(word[:4], ())
                                              if word.startswith(stem))
     if len(_WORD_CUES) < 500_000:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
+from detectors.cues import CONCEPT_KINDS
 from detectors.incidents import Incident, Post
-from detectors.kinds import ALERT_KINDS, classify, impersonation
+from detectors.kinds import ALERT_KINDS, classify, impersonation, kind_of_hits
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
@@ -34,12 +35,15 @@ STALE_AUTHORS = 4  # a term's author map is pruned when it holds this many times
 
 @dataclass(frozen=True)
 class DetectorSettings:
-    window_s: int = 300
-    short_windows: int = 6             # 30 minutes
-    long_windows: int = 36             # 3 hours: slow ramps
-    half_life_windows: int = 864       # 3 days: how fast "normal" adapts
+    """Durations are in seconds of event time, each a whole number of windows. The window is how often
+    the detector looks: an incident is raised at the end of the window in which its evidence suffices, so
+    a shorter window raises it sooner (by half a window on average) and changes nothing else."""
+    window_s: int = 60
+    short_s: int = 1800                # 30 minutes: sudden events
+    long_s: int = 3 * 3600             # 3 hours: slow ramps
+    half_life_s: int = 3 * 86400       # how fast "normal" adapts
     prior_weight: float = 300.0        # prior share counts as this many author-observations
-    warmup_windows: int = 288          # learn for a day of event time before raising anything
+    warmup_s: int = 86400              # learn for a day of event time before raising anything
     min_authors: int = 5
     min_authors_evidence: int = 3      # a code, domain, handle or hashtag: 3 authors are already telling
     min_authors_distinctive: int = 2   # two customers quoting the same never-seen handle, domain or
@@ -49,10 +53,20 @@ class DetectorSettings:
     link_share: float = 0.5            # terms sharing this share of the smaller one's messages cluster
     join_shared_terms: int = 2         # a post or cluster joins an incident sharing this many specific terms
     specific_share: float = 0.02       # ...where specific means used by under 2% of authors, or evidence
-    resolve_after_windows: int = 24    # 2 hours without a new message: resolved
-    reopen_within_windows: int = 288   # a topic returning within 24 hours reopens its incident
-    same_kind_within_windows: int = 12 # a same-kind cluster continues an incident active within 1 hour
-    sweep_every_windows: int = 36
+    resolve_after_s: int = 2 * 3600    # this long without a new message: resolved
+    reopen_within_s: int = 86400       # a topic returning within this reopens its incident
+    same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this recently
+    sweep_every_s: int = 3 * 3600
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.name.endswith("_s") and f.name != "window_s" and getattr(self, f.name) % self.window_s:
+                raise ValueError(f"DetectorSettings.{f.name} = {getattr(self, f.name)} is not a whole number "
+                                 f"of {self.window_s}-second windows")
+
+    def windows(self, seconds: int) -> int:
+        """A duration in windows."""
+        return seconds // self.window_s
 
 
 @dataclass(slots=True)
@@ -73,6 +87,22 @@ class TermStats:
                 break
             total += n
         return total
+
+
+_CONCEPTS = tuple((f"~{kind}", kind) for kind in CONCEPT_KINDS)
+
+
+def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[int]) -> dict[str, int]:
+    """How many of the posts recent[i] carry a cue of each kind, read from their concept terms: terms_of
+    adds '~kind' for exactly the kinds cues.post_cues finds, so this equals a CueTally's hits without
+    reading the texts again (a burst's posts are classified at every window it lasts)."""
+    hits: dict[str, int] = {}
+    for i in indices:
+        terms = recent[i][2]
+        for concept, kind in _CONCEPTS:
+            if concept in terms:
+                hits[kind] = hits.get(kind, 0) + 1
+    return hits
 
 
 def conflicting(terms: Iterable[str], signature: Iterable[str]) -> bool:
@@ -96,7 +126,13 @@ class EmergenceDetector:
         self.settings = settings
         self.brand = brand
         self.ignore = ignore
-        self.decay = 0.5 ** (1 / settings.half_life_windows)
+        # The settings' durations in windows (the window's index is the detector's clock)
+        self.short, self.long = settings.windows(settings.short_s), settings.windows(settings.long_s)
+        self.warmup, self.sweep_every = settings.windows(settings.warmup_s), settings.windows(settings.sweep_every_s)
+        self.resolve_after = settings.windows(settings.resolve_after_s)
+        self.reopen_within = settings.windows(settings.reopen_within_s)
+        self.same_kind_within = settings.windows(settings.same_kind_within_s)
+        self.decay = 0.5 ** (1 / settings.windows(settings.half_life_s))
         self.terms: dict[str, TermStats] = {ALL: TermStats(prior=1.0, needed=settings.min_authors)}
         self.recent: deque[tuple[int, Post, frozenset[str]]] = deque()   # posts within the long horizon
         self.posted = 0                    # posts ever appended to `recent`: recent[j] is post number
@@ -141,7 +177,7 @@ class EmergenceDetector:
         for term, n in counted.items():
             known[term].increments.append([w, n])
         self._age(w)
-        warm = w - self.first_window >= s.warmup_windows
+        warm = w - self.first_window >= self.warmup
         bursting = self._bursting(touched, w) if warm else {}
         if bursting:
             for cluster_terms, cluster_posts in self._clusters(bursting):
@@ -167,7 +203,7 @@ class EmergenceDetector:
             changed[incident.incident_id] = incident
         self.merged = []
         changed.update(self._resolve_quiet(w, window_end))
-        if w % s.sweep_every_windows == 0:
+        if w % self.sweep_every == 0:
             self._sweep(w)
         return sorted(changed.values(), key=lambda i: i.incident_id)
 
@@ -176,7 +212,7 @@ class EmergenceDetector:
         """Count the post's author once for every term (and for ALL) not already counted within the long
         horizon: in the term's in_horizon at once, and in `counted`, which becomes the window's increment
         when the window's posts are all counted. The hot loop of the detector: kept flat on purpose."""
-        author, fresh_after = post.author, w - self.settings.long_windows
+        author, fresh_after = post.author, w - self.long
         known = self.terms
         for term in (ALL, *terms):
             stats = known.get(term)
@@ -192,13 +228,13 @@ class EmergenceDetector:
 
     def _age(self, w: int) -> None:
         """Drop posts that left the long horizon (term baselines age lazily, in _age_term)."""
-        horizon = w - self.settings.long_windows
+        horizon = w - self.long
         while self.recent and self.recent[0][0] <= horizon:
             self.recent.popleft()
 
     def _baseline(self, stats: TermStats, w: int) -> float:
         """Decayed count of this term's authors before the long horizon, as of window w."""
-        self._age_term(stats, w - self.settings.long_windows)
+        self._age_term(stats, w - self.long)
         return stats.base * self.decay ** (w - stats.base_window)
 
     def _age_term(self, stats: TermStats, horizon: int) -> None:
@@ -221,7 +257,7 @@ class EmergenceDetector:
         result is the same to the last bit)."""
         s = self.settings
         terms, decay, lift, max_p = self.terms, self.decay, s.min_lift, s.max_p
-        horizon, since = w - s.long_windows, w - s.short_windows
+        horizon, since = w - self.long, w - self.short
         total = terms[ALL]
         total_base = self._baseline(total, w)
         short_total, long_total = total.count(since), total.in_horizon
@@ -291,7 +327,8 @@ class EmergenceDetector:
 
         # Terms cluster when they share messages and tell the same kind of problem: 'bolletta' (bill) in
         # a fee complaint and in a phishing SMS about bills must not glue the two waves together.
-        kind_of = {t: classify([recent[i][1].text for i in posts_of[t]], [t], self.brand).kind for t in ordered}
+        kind_of = {t: kind_of_hits(_cue_hits(recent, posts_of[t]), len(posts_of[t]), [t], self.brand)
+                   for t in ordered}
         for i, a in enumerate(ordered):
             set_a = set(posts_of[a])
             for b in ordered[i + 1:]:
@@ -342,7 +379,7 @@ class EmergenceDetector:
         self.carriers_upto = self.posted
         for t in bursting:
             last_burst[t] = w
-        for t in [t for t, lw in last_burst.items() if lw <= w - self.settings.long_windows]:
+        for t in [t for t, lw in last_burst.items() if lw <= w - self.long]:
             del carriers[t], last_burst[t]
         found = {}
         for t in bursting:
@@ -386,7 +423,7 @@ class EmergenceDetector:
         if not matches:
             # The same problem told in another language shares no words: a cluster of the same kind as an
             # incident that is live right now, with no evidence against it, continues that incident.
-            recent = w - self.settings.same_kind_within_windows
+            recent = w - self.same_kind_within
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
                        and not conflicting(fresh_terms, i.signature)]
@@ -442,7 +479,7 @@ class EmergenceDetector:
         incident (see _attach), applied when the kind becomes clear rather than when the cluster opens."""
         if kind not in ALERT_KINDS:
             return None
-        recent = w - self.settings.same_kind_within_windows
+        recent = w - self.same_kind_within
         twins = [i for i in self.incidents.values()
                  if i is not incident and i.status == "open" and i.alerted_at is not None and i.kind == kind
                  and i.last_window >= recent and not conflicting(incident.signature, i.signature)]
@@ -518,11 +555,11 @@ class EmergenceDetector:
         changed = {}
         for incident in list(self.incidents.values()):
             quiet = w - incident.last_window
-            if incident.status == "open" and quiet >= s.resolve_after_windows:
+            if incident.status == "open" and quiet >= self.resolve_after:
                 incident.status = "resolved"
                 incident.events.append(("resolved", window_end, incident.severity))
                 changed[incident.incident_id] = incident
-            elif incident.status == "resolved" and quiet >= s.reopen_within_windows:
+            elif incident.status == "resolved" and quiet >= self.reopen_within:
                 del self.incidents[incident.incident_id]  # stored already; no longer reopenable
         return changed
 
@@ -531,7 +568,7 @@ class EmergenceDetector:
         single author used once are not learned; and a term's authors outside the long horizon, once they
         outnumber those inside STALE_AUTHORS to one (a stale entry is harmless: _count_post treats it as
         absent; pruning every map at every sweep cost 6% of replay time)."""
-        horizon = w - self.settings.long_windows
+        horizon = w - self.long
         terms = self.terms
         for term, stats in list(terms.items()):
             if stats.increments and stats.increments[0][0] <= horizon:

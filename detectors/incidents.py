@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from detectors.cues import post_cues
-from detectors.kinds import ALERT_KINDS, KindDecision, classify_cues, severity
+from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally, severity
 
 
 MAX_POSTS_PER_AUTHOR = 3
@@ -40,17 +40,20 @@ class Incident:
     last_window: int = 0
     merged_into: str | None = None             # set when folded into an older incident (a duplicate)
     events: list[tuple[str, float, int]] = field(default_factory=list)  # (event, at, severity)
+    cues: CueTally = field(default_factory=CueTally)  # the cues of `posts`, what `decide` reads
+    posts_by_author: Counter = field(default_factory=Counter)  # author -> posts of theirs in `posts`
 
     def add(self, posts: list[Post], window: int) -> int:
         """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
         (one customer repeating a complaint adds no evidence, and must not outweigh everyone else)."""
-        per_author = Counter(p.author for p in self.posts.values())
+        per_author = self.posts_by_author
         new = []
         for p in posts:
             if p.key in self.posts or per_author[p.author] >= MAX_POSTS_PER_AUTHOR:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
+            self.cues.add(post_cues(p.text))
             new.append(p)
         if new:
             self.last_window = window
@@ -58,7 +61,7 @@ class Incident:
 
     @property
     def authors(self) -> int:
-        return len({p.author for p in self.posts.values()})
+        return len(self.posts_by_author)
 
     @property
     def langs(self) -> list[str]:
@@ -79,7 +82,7 @@ class Incident:
 
     def decide(self, brand: str) -> str:
         """Re-decide the kind from all messages so far (the cues that decided are kept in `decision`)."""
-        self.decision = classify_cues([post_cues(p.text) for p in self.posts.values()], self.signature, brand)
+        self.decision = classify_tally(self.cues, self.signature, brand)
         self.kind = self.decision.kind
         return self.kind
 

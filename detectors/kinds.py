@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -29,42 +29,69 @@ class KindDecision:
 
 
 def classify(texts: Sequence[str], terms: Sequence[str], brand: str) -> KindDecision:
-    """Kind of an incident from its messages' texts and its terms (see classify_cues)."""
-    return classify_cues([post_cues(t) for t in texts], terms, brand)
+    """Kind of an incident from its messages' texts and its terms (see classify_tally)."""
+    tally = CueTally()
+    for text in texts:
+        tally.add(post_cues(text))
+    return classify_tally(tally, terms, brand)
 
 
-def classify_cues(per_post: Sequence[dict[str, tuple[str, ...]]], terms: Sequence[str], brand: str) -> KindDecision:
-    """Kind of an incident from the cues of each of its posts (cues.post_cues) and its terms.
+@dataclass(slots=True)
+class CueTally:
+    """The cues of a growing set of posts (cues.post_cues of each), counted as posts join: an incident
+    re-decides its kind at every window it grows without re-reading its messages."""
+    posts: int = 0
+    hits: Counter = field(default_factory=Counter)            # kind -> posts with a cue of that kind
+    cues: dict[str, Counter] = field(default_factory=dict)    # kind -> cue -> posts with it
+
+    def add(self, post_cues: dict[str, tuple[str, ...]]) -> None:
+        self.posts += 1
+        for kind, found in post_cues.items():
+            self.hits[kind] += 1
+            self.cues.setdefault(kind, Counter()).update(found)
+
+
+def classify_tally(tally: CueTally, terms: Sequence[str], brand: str) -> KindDecision:
+    """Kind of an incident from the cues of its posts and its terms.
 
     Scam, outage and complaint compete on the share of messages carrying their cues; impersonating handles
     and links to unknown domains add to scam, error codes to outage. Praise that outweighs every complaint
     kind, or no kind reaching MIN_SHARE, makes a harmless trend: 'other'.
     """
-    counts: dict[str, Counter] = {k: Counter() for k in (*ALERT_KINDS, "praise")}
-    hits: Counter = Counter()
-    for cues in per_post:
-        for kind, found in cues.items():
-            hits[kind] += 1
-            counts[kind].update(found)
-    n = max(len(per_post), 1)
-    shares = {kind: hits[kind] / n for kind in counts}
     evidence = _evidence(terms, brand)
+    shares = _shares(tally.hits, tally.posts, evidence)
+    counts = {kind: Counter(tally.cues.get(kind, ())) for kind in (*ALERT_KINDS, "praise")}
+    counts["scam"].update({f"look-alike handle {h}": 1 for h in evidence["lookalike handles"]})
+    counts["scam"].update({f"link to {d}": 1 for d in evidence["domains"]})
+    counts["outage"].update({f"code {c}": 1 for c in evidence["codes"]})
+    counts["complaint"].update({f"amount {a}": 1 for a in evidence["amounts"]})
+    top = {k: [c for c, _ in counts[k].most_common(6)] for k in counts if counts[k]}
+    return KindDecision(_kind(shares), {k: round(v, 3) for k, v in shares.items()}, top)
+
+
+def kind_of_hits(hits: Mapping[str, int], posts: int, terms: Sequence[str], brand: str) -> str:
+    """The kind classify_tally decides, from the number of posts with a cue of each kind alone."""
+    return _kind(_shares(hits, posts, _evidence(terms, brand)))
+
+
+def _shares(hits: Mapping[str, int], posts: int, evidence: dict[str, list[str]]) -> dict[str, float]:
+    """Share of posts with a cue of each kind, plus what the evidence adds."""
+    n = max(posts, 1)
+    shares = {kind: hits.get(kind, 0) / n for kind in (*ALERT_KINDS, "praise")}
     if evidence["lookalike handles"] or evidence["domains"]:
         shares["scam"] += 0.25
-        counts["scam"].update({f"look-alike handle {h}": 1 for h in evidence["lookalike handles"]})
-        counts["scam"].update({f"link to {d}": 1 for d in evidence["domains"]})
     # A code or a sum that many authors repeat is a kind on its own: an error code is an outage, a
     # disputed amount a complaint, whatever words surround them.
     if evidence["codes"]:
         shares["outage"] += MIN_SHARE
-        counts["outage"].update({f"code {c}": 1 for c in evidence["codes"]})
     if evidence["amounts"]:
         shares["complaint"] += MIN_SHARE
-        counts["complaint"].update({f"amount {a}": 1 for a in evidence["amounts"]})
+    return shares
+
+
+def _kind(shares: dict[str, float]) -> str:
     best = max(ALERT_KINDS, key=lambda k: (shares[k], -ALERT_KINDS.index(k)))
-    kind = best if shares[best] >= MIN_SHARE and shares[best] > shares["praise"] else "other"
-    top = {k: [c for c, _ in counts[k].most_common(6)] for k in counts if counts[k]}
-    return KindDecision(kind, {k: round(v, 3) for k, v in shares.items()}, top)
+    return best if shares[best] >= MIN_SHARE and shares[best] > shares["praise"] else "other"
 
 
 def impersonation(terms: Sequence[str], brand: str) -> bool:

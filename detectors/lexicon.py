@@ -32,11 +32,19 @@ ciao grazie
 olá obrigado obrigada
 """.split())
 
+# Letters that NFKD leaves whole but that people type without their stroke or as two letters: Polish 'błąd'
+# is typed 'blad', and the cue lists are written so.
+UNDECOMPOSED = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "ß": "ss"}
+
+
 class _FoldTable(dict):
     """str.translate table filled on first sight of each character: the per-character work of NFKD and
     dropping combining marks happens once per character a process ever sees, then runs in C."""
 
     def __missing__(self, codepoint: int) -> str:
+        if chr(codepoint) in UNDECOMPOSED:
+            self[codepoint] = UNDECOMPOSED[chr(codepoint)]
+            return self[codepoint]
         decomposed = unicodedata.normalize("NFKD", chr(codepoint))
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
         self[codepoint] = folded

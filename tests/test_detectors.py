@@ -8,10 +8,10 @@ import random
 import pytest
 
 from detectors.cues import cues_in, post_cues
-from detectors.emergence import STALE_AUTHORS, DetectorSettings, EmergenceDetector
+from detectors.emergence import STALE_AUTHORS, DetectorSettings, EmergenceDetector, _cue_hits
 from detectors.evaluation import LabelledEvent, score
 from detectors.incidents import Incident, Post
-from detectors.kinds import ALERT_KINDS, classify
+from detectors.kinds import ALERT_KINDS, classify, kind_of_hits
 from detectors.replay import replay
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import brand_terms, is_distinctive, terms_of
@@ -94,6 +94,25 @@ def test_cues_in_many_languages(text, kind, cue):
 def test_short_cues_match_whole_words_only():
     assert cues_in("what's the ping on your pink card?", "scam") == []
     assert cues_in("they asked for my PIN", "scam") == ["pin"]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("приложение не работает", "не работа"),          # the cue's last word is a stem: any ending
+    ("не працює мобільний інтернет", "не працю"),
+    ("los datos móviles no funcionan", "no funciona"),  # plural verbs
+    ("i dati mobili non funzionano", "non funziona"),
+    ("os dados não funcionam", "nao funciona"),
+    ("nie działają płatności", "nie dziala"),           # ł typed as l
+    ("znowu błąd w aplikacji", "blad"),
+])
+def test_a_cue_phrase_ends_in_a_stem(text, cue):
+    assert cues_in(text, "outage") == [cue]
+
+
+def test_words_inside_a_cue_phrase_and_short_last_words_match_whole():
+    assert cues_in("unable to pay", "outage") == ["unable to"]
+    assert cues_in("I am unable tomorrow", "outage") == []          # 'to' is a whole word
+    assert cues_in("it does nothing work related", "outage") == []  # 'not' inside 'does not work' too
 
 
 def test_kinds_are_explained():
@@ -193,7 +212,52 @@ def test_two_customers_quoting_the_same_fake_account_raise_a_scam_at_the_second(
     found = [i for i in detect(background(3) + burst(OUTAGE_AT, scam, 2, 20, "s")).values()
              if i.kind in ALERT_KINDS]
     assert [(i.kind, len(i.posts)) for i in found] == [("scam", 2)]
-    assert OUTAGE_AT + 600 <= found[0].detected_at <= OUTAGE_AT + 900  # the window of the second message
+    second = max(p.at for p in found[0].posts.values())
+    window_s = DetectorSettings().window_s
+    assert found[0].detected_at == -(-second // window_s) * window_s  # the end of the second message's window
+
+
+def test_detector_durations_must_be_whole_windows():
+    assert DetectorSettings(window_s=300).short_s == 1800
+    with pytest.raises(ValueError, match="long_s = 3630 is not a whole number of 60-second windows"):
+        DetectorSettings(long_s=3630)
+
+
+def test_an_incident_decides_its_kind_from_its_tally_as_from_all_its_texts():
+    # Incidents count their posts' cues as posts join (in several windows, some posts refused); the decision,
+    # with the cues it shows, must be what classifying all its texts at once gives.
+    from benchmarks.detection_eval import posts_of, stream
+    source, records = stream("heldout", 3)
+    posts = posts_of(records)[:3000]
+    rng = random.Random(2)
+    for _ in range(40):
+        incident = Incident("i", 0.0, [])
+        chosen = rng.sample(posts, rng.randint(1, 60)) + [Post("x", "spam", "a", 0.0, "scam!! fake", "en")] * 5
+        for window, start in enumerate(range(0, len(chosen), 7)):
+            incident.add(chosen[start:start + 7], window)
+        signature = rng.sample(["503", "@nordwave_help", "domain:nordwave-pay.info", "amount:9.15", "bill"], 2)
+        incident.signature = signature
+        texts = [p.text for p in incident.posts.values()]
+        assert incident.decide(source.brand) == classify(texts, signature, source.brand).kind
+        assert incident.decision == classify(texts, signature, source.brand)
+
+
+def test_a_posts_concept_terms_are_the_kinds_its_cues_give():
+    # The detector classifies a burst's posts from their concept terms ('~outage'), not their texts: the two
+    # must agree on real wording in every language of the demo and held-out streams.
+    from benchmarks.detection_eval import stream
+    texts = [(r["text"], r.get("lang") or "xx") for name in ("demo", "heldout") for r in stream(name, 4)[1][::4]]
+    assert len(texts) > 10_000
+    recent = []
+    for text, lang in texts:
+        terms = terms_of(text, lang, IGNORE)
+        assert {t[1:] for t in terms if t[0] == "~"} == set(post_cues(text)), text
+        recent.append((0, Post("x", "", "", 0.0, text, lang), terms))
+    rng = random.Random(4)
+    for _ in range(200):
+        group = rng.sample(range(len(recent)), rng.randint(1, 40))
+        kind = kind_of_hits(_cue_hits(recent, group), len(group), ["bill"], "Nordwave")
+        assert kind == classify([recent[i][1].text for i in group], ["bill"], "Nordwave").kind
 
 
 @pytest.mark.parametrize("texts", [
@@ -341,12 +405,15 @@ def test_a_long_stream_forgets_one_off_words_and_authors_gone_quiet():
     posts = [dataclasses.replace(p, text=f"{p.text} order {rng.randint(10**6, 10**7)} zq{rng.randint(10**6, 10**7)}")
              for p in background(6)]
     detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=IGNORE)
-    sweep = detector.settings.sweep_every_windows * detector.settings.window_s
-    replay(detector, [p for p in posts if p.at <= (posts[-1].at // sweep) * sweep])
-    assert detector.window % detector.settings.sweep_every_windows == 0  # the last window swept
-    horizon = detector.window - detector.settings.long_windows
+    sweep, window_s = detector.settings.sweep_every_s, detector.settings.window_s
+    cut = (posts[-1].at // sweep) * sweep
+    replay(detector, [p for p in posts if p.at <= cut])
+    if detector.window * window_s < cut:
+        detector.process_window(cut, [])  # the stream's last minute may be empty
+    assert detector.window % detector.sweep_every == 0  # the last window swept
+    horizon = detector.window - detector.long
     one_offs = [t for t in detector.terms if t.startswith("zq")]
-    in_horizon = [p for p in posts if horizon < math.ceil(p.at / 300) <= detector.window]  # windows end at w*300
+    in_horizon = [p for p in posts if horizon < math.ceil(p.at / window_s) <= detector.window]  # w ends at w*window_s
     assert 0 < len(one_offs) <= len(in_horizon)   # they are terms; only the last three hours' are kept
     assert len(posts) > 5_000
     for term, stats in detector.terms.items():
