@@ -118,7 +118,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=500_000)
     args = parser.parse_args()
     recs = records(args.messages)
-    print(f"{platform.machine()}, {date.today()}; replay of inbound messages in 5-minute windows\n")
+    print(f"{platform.machine()}, {date.today()}; replay of inbound messages in "
+          f"{DetectorSettings().window_s}-second windows\n")
     print("| stream | inbound messages | seconds | messages/s | peak RSS of the replaying child | of it, the "
           "parent's records at the fork | incidents |")
     print("|---|---|---|---|---|---|---|")

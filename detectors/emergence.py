@@ -1,6 +1,6 @@
 """Emerging topics in event time: terms whose distinct-author rate jumps, clustered into incidents.
 
-For every window (5 minutes of event time) the detector
+For every window (a minute of event time) the detector
 1. counts, per term, *new distinct authors* (an author counts once per term per long horizon, so one
    customer posting 20 times is one voice);
 2. tests every term used in the window over a short (30 min) and a long (3 h) horizon: the count is
@@ -37,7 +37,8 @@ STALE_AUTHORS = 4  # a term's author map is pruned when it holds this many times
 class DetectorSettings:
     """Durations are in seconds of event time, each a whole number of windows. The window is how often
     the detector looks: an incident is raised at the end of the window in which its evidence suffices, so
-    a shorter window raises it sooner (by half a window on average) and changes nothing else."""
+    a shorter window raises it sooner (by half a window on average); on the labelled streams, 5-minute and
+    1-minute windows raised the same alerts (README, "Detection quality")."""
     window_s: int = 60
     short_s: int = 1800                # 30 minutes: sudden events
     long_s: int = 3 * 3600             # 3 hours: slow ramps
@@ -78,15 +79,33 @@ class TermStats:
     base_window: int = 0
     prior: float = 0.0
     needed: int = 0                                            # distinct authors it needs to burst alone
+    short_from: int = 0   # index in `increments` of the first one counted in in_short (see recent_count)
+    in_short: int = 0     # sum of increments[short_from:]
 
-    def count(self, since: int) -> int:
-        """New authors in windows after `since` (walks back from the newest: short horizons are cheap)."""
-        total = 0
-        for w, n in reversed(self.increments):
-            if w <= since:
-                break
-            total += n
+    def add(self, w: int, n: int) -> None:
+        """n new authors in window w (the newest)."""
+        self.increments.append([w, n])
+        self.in_short += n
+
+    def recent_count(self, since: int) -> int:
+        """New authors in windows after `since`, which never decreases from one call to the next: the sum
+        is kept and only the increments that left it since the last call are taken off (a term is tested
+        at most windows, and the 30-minute horizon holds 30 of them)."""
+        increments, i, total = self.increments, self.short_from, self.in_short
+        while i < len(increments) and increments[i][0] <= since:
+            total -= increments[i][1]
+            i += 1
+        self.short_from, self.in_short = i, total
         return total
+
+    def age_one(self) -> tuple[int, int]:
+        """Remove and return the oldest increment."""
+        aged = self.increments.popleft()
+        if self.short_from:
+            self.short_from -= 1
+        else:
+            self.in_short -= aged[1]
+        return aged
 
 
 _CONCEPTS = tuple((f"~{kind}", kind) for kind in CONCEPT_KINDS)
@@ -175,7 +194,7 @@ class EmergenceDetector:
                     changed[incident.incident_id] = incident
         known = self.terms
         for term, n in counted.items():
-            known[term].increments.append([w, n])
+            known[term].add(w, n)
         self._age(w)
         warm = w - self.first_window >= self.warmup
         bursting = self._bursting(touched, w) if warm else {}
@@ -243,7 +262,7 @@ class EmergenceDetector:
         again only once their last count has left it)."""
         increments, base, base_window = stats.increments, stats.base, stats.base_window
         while increments and increments[0][0] <= horizon:
-            aged_w, n = increments.popleft()
+            aged_w, n = stats.age_one()
             stats.in_horizon -= n
             base = base * self.decay ** (aged_w - base_window) + n
             base_window = aged_w
@@ -253,14 +272,14 @@ class EmergenceDetector:
         """Terms whose author count is improbably high now; values are their p-values.
 
         Every term used in the window is tested, so this loop is the detector's second hottest: _baseline,
-        _normal_share and TermStats.count are written out in it (same arithmetic, in the same order, so the
+        and _normal_share are written out in it (same arithmetic, in the same order, so the
         result is the same to the last bit)."""
         s = self.settings
         terms, decay, lift, max_p = self.terms, self.decay, s.min_lift, s.max_p
         horizon, since = w - self.long, w - self.short
         total = terms[ALL]
         total_base = self._baseline(total, w)
-        short_total, long_total = total.count(since), total.in_horizon
+        short_total, long_total = total.recent_count(since), total.in_horizon
         prior_weight, all_weight = s.prior_weight, total_base + s.prior_weight
         found: dict[str, float] = {}
         for term in candidates:
@@ -279,11 +298,7 @@ class EmergenceDetector:
             share = (baseline + prior_weight * stats.prior) / all_weight
             if long_k < lift * (share * short_total):
                 continue  # the short count is at most long_k, and short_total at most long_total: no test passes
-            short_k = 0
-            for iw, n in reversed(increments):
-                if iw <= since:
-                    break
-                short_k += n
+            short_k = stats.recent_count(since)
             for k, n in ((short_k, short_total), (long_k, long_total)):
                 expected = share * n
                 if k >= needed and k >= lift * expected:
@@ -551,7 +566,6 @@ class EmergenceDetector:
         return [i for i in open_incidents if self._same_specific_topic(terms, i.signature)]
 
     def _resolve_quiet(self, w: int, window_end: float) -> dict[str, Incident]:
-        s = self.settings
         changed = {}
         for incident in list(self.incidents.values()):
             quiet = w - incident.last_window

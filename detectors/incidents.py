@@ -40,7 +40,7 @@ class Incident:
     last_window: int = 0
     merged_into: str | None = None             # set when folded into an older incident (a duplicate)
     events: list[tuple[str, float, int]] = field(default_factory=list)  # (event, at, severity)
-    cues: CueTally = field(default_factory=CueTally)  # the cues of `posts`, what `decide` reads
+    cue_tally: CueTally = field(default_factory=CueTally)  # the cues of `posts`, what `decide` reads
     posts_by_author: Counter = field(default_factory=Counter)  # author -> posts of theirs in `posts`
 
     def add(self, posts: list[Post], window: int) -> int:
@@ -53,7 +53,7 @@ class Incident:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
-            self.cues.add(post_cues(p.text))
+            self.cue_tally.add(post_cues(p.text))
             new.append(p)
         if new:
             self.last_window = window
@@ -82,7 +82,7 @@ class Incident:
 
     def decide(self, brand: str) -> str:
         """Re-decide the kind from all messages so far (the cues that decided are kept in `decision`)."""
-        self.decision = classify_tally(self.cues, self.signature, brand)
+        self.decision = classify_tally(self.cue_tally, self.signature, brand)
         self.kind = self.decision.kind
         return self.kind
 

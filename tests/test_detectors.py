@@ -217,6 +217,23 @@ def test_two_customers_quoting_the_same_fake_account_raise_a_scam_at_the_second(
     assert found[0].detected_at == -(-second // window_s) * window_s  # the end of the second message's window
 
 
+def test_a_terms_recent_count_kept_between_windows_equals_a_fresh_sum():
+    # The 30-minute count is kept and only corrected at each test; aging may drop increments the count has
+    # not yet let go of (a term not tested for hours). Checked against summing afresh, on random histories.
+    from detectors.emergence import TermStats
+    rng = random.Random(7)
+    for _ in range(200):
+        stats, since = TermStats(), 0
+        for w in range(1, 400):
+            if rng.random() < 0.3:
+                stats.add(w, rng.randint(1, 5))
+            while stats.increments and stats.increments[0][0] <= w - 180 and rng.random() < 0.5:
+                stats.age_one()
+            if rng.random() < 0.2:
+                since = max(since, w - rng.choice([10, 30, 60]))
+                assert stats.recent_count(since) == sum(n for iw, n in stats.increments if iw > since)
+
+
 def test_detector_durations_must_be_whole_windows():
     assert DetectorSettings(window_s=300).short_s == 1800
     with pytest.raises(ValueError, match="long_s = 3630 is not a whole number of 60-second windows"):

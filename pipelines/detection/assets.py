@@ -9,7 +9,7 @@ from pipelines.resources import Warehouse
 
 @dg.asset(group_name="detection", kinds={"duckdb", "python"}, deps=["conversations"],
           description="incidents, incident_messages and incident_events: emerging complaint topics found "
-                      "window by window (5 min of event time) from the watermark in detector_state.")
+                      "window by window (a minute of event time) from the watermark in detector_state.")
 def incidents(warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings()
     with warehouse.connection() as con:
