@@ -89,8 +89,8 @@ class TermStats:
 
     def recent_count(self, since: int) -> int:
         """New authors in windows after `since`, which never decreases from one call to the next: the sum
-        is kept and only the increments that left it since the last call are taken off (a term is tested
-        at most windows, and the 30-minute horizon holds 30 of them)."""
+        is kept and only the increments that left it since the last call are taken off (a busy term is tested
+        in most windows, and the 30-minute horizon holds 30 of them)."""
         increments, i, total = self.increments, self.short_from, self.in_short
         while i < len(increments) and increments[i][0] <= since:
             total -= increments[i][1]

@@ -42,11 +42,10 @@ class _FoldTable(dict):
     dropping combining marks happens once per character a process ever sees, then runs in C."""
 
     def __missing__(self, codepoint: int) -> str:
-        if chr(codepoint) in UNDECOMPOSED:
-            self[codepoint] = UNDECOMPOSED[chr(codepoint)]
-            return self[codepoint]
-        decomposed = unicodedata.normalize("NFKD", chr(codepoint))
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        char = chr(codepoint)
+        folded = UNDECOMPOSED.get(char)
+        if folded is None:
+            folded = "".join(ch for ch in unicodedata.normalize("NFKD", char) if not unicodedata.combining(ch))
         self[codepoint] = folded
         return folded
 
