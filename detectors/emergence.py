@@ -30,7 +30,8 @@ from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
 ALL = "\x00all"  # the pseudo-term every post has: total distinct authors
 ONE_OFF = 1.5      # a decayed history below this: a term seen about once, not worth keeping
-STALE_AUTHORS = 4  # a term's author map is pruned when it holds this many times its authors in the horizon
+BOUND_SLACK = 1 - 1e-9  # a share computed before aging, made a strict lower bound of the one after (_bursting)
+STALE_TERMS = 64   # an author's map of terms is pruned of those outside the long horizon beyond this size
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,6 @@ class DetectorSettings:
 
 @dataclass(slots=True)
 class TermStats:
-    last_seen: dict[str, int] = field(default_factory=dict)   # author -> window last counted
     increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon
     in_horizon: int = 0                                        # sum of `increments` (once aged, see _baseline)
     base: float = 0.0                                          # decayed sum of aged-out increments
@@ -86,6 +86,7 @@ class TermStats:
         """n new authors in window w (the newest)."""
         self.increments.append([w, n])
         self.in_short += n
+        self.in_horizon += n
 
     def recent_count(self, since: int) -> int:
         """New authors in windows after `since`, which never decreases from one call to the next: the sum
@@ -153,6 +154,10 @@ class EmergenceDetector:
         self.same_kind_within = settings.windows(settings.same_kind_within_s)
         self.decay = 0.5 ** (1 / settings.windows(settings.half_life_s))
         self.terms: dict[str, TermStats] = {ALL: TermStats(prior=1.0, needed=settings.min_authors)}
+        # author -> term -> the window the author was last counted for the term (kept by author, not by
+        # term: a post's lookups then go to one small map), and author -> the window of their last post
+        self.seen: dict[str, dict[str, int]] = {}
+        self.last_post: dict[str, int] = {}
         self.recent: deque[tuple[int, Post, frozenset[str]]] = deque()   # posts within the long horizon
         self.posted = 0                    # posts ever appended to `recent`: recent[j] is post number
                                            # posted - len(recent) + j
@@ -176,17 +181,16 @@ class EmergenceDetector:
         if self.first_window < 0:
             self.first_window = w
         posts = sorted(posts, key=lambda p: (p.at, p.platform, p.id))
-        touched: set[str] = set()
         changed: dict[str, Incident] = {}
         open_incidents = [i for i in self.incidents.values() if i.status == "open"]
         signature_terms = {t for i in open_incidents for t in i.signature}
         counted: dict[str, int] = {}  # term -> new authors this window
+        ignore = self.ignore
         for post in posts:
-            terms = self._terms_of(post)
+            terms = terms_of(post.text, post.lang, ignore)  # self._terms_of(post), inlined: the hot loop
             self.recent.append((w, post, terms))
             self.posted += 1
             self._count_post(post, terms, w, counted)
-            touched |= terms
             if terms.isdisjoint(signature_terms):
                 continue  # the common case: no open incident shares a term with this post
             for incident in self._matching_incidents(terms, open_incidents):
@@ -195,9 +199,10 @@ class EmergenceDetector:
         known = self.terms
         for term, n in counted.items():
             known[term].add(w, n)
+        counted.pop(ALL, None)
         self._age(w)
         warm = w - self.first_window >= self.warmup
-        bursting = self._bursting(touched, w) if warm else {}
+        bursting = self._bursting(counted, w) if warm else {}
         if bursting:
             for cluster_terms, cluster_posts in self._clusters(bursting):
                 incident = self._attach(cluster_terms, cluster_posts, w, window_end)
@@ -229,21 +234,27 @@ class EmergenceDetector:
     # ---- counting -----------------------------------------------------------------------------------
     def _count_post(self, post: Post, terms: frozenset[str], w: int, counted: dict[str, int]) -> None:
         """Count the post's author once for every term (and for ALL) not already counted within the long
-        horizon: in the term's in_horizon at once, and in `counted`, which becomes the window's increment
-        when the window's posts are all counted. The hot loop of the detector: kept flat on purpose."""
+        horizon, in `counted`, which becomes the window's increment when the window's posts are all
+        counted. The hot loop of the detector: kept flat on purpose."""
         author, fresh_after = post.author, w - self.long
-        known = self.terms
+        self.last_post[author] = w
+        seen = self.seen.get(author)
+        if seen is None:
+            seen = self.seen[author] = {}
         for term in (ALL, *terms):
-            stats = known.get(term)
-            if stats is None:
-                stats = known[term] = TermStats(prior=prior_share(term, post.lang),
-                                                needed=self._authors_needed((term,)))
-            last_seen = stats.last_seen
-            if last_seen.get(author, -1) > fresh_after:
+            if seen.get(term, -1) > fresh_after:
                 continue
-            last_seen[author] = w
-            stats.in_horizon += 1
-            counted[term] = counted.get(term, 0) + 1
+            seen[term] = w
+            n = counted.get(term)
+            if n is None:
+                # A term no author was counted for within the horizon may be new (or swept): its prior
+                # comes from the language of the first post that uses it.
+                if term not in self.terms:
+                    self.terms[term] = TermStats(prior=prior_share(term, post.lang),
+                                                 needed=self._authors_needed((term,)))
+                counted[term] = 1
+            else:
+                counted[term] = n + 1
 
     def _age(self, w: int) -> None:
         """Drop posts that left the long horizon (term baselines age lazily, in _age_term)."""
@@ -269,7 +280,8 @@ class EmergenceDetector:
         stats.base, stats.base_window = base, base_window
 
     def _bursting(self, candidates: Iterable[str], w: int) -> dict[str, float]:
-        """Terms whose author count is improbably high now; values are their p-values.
+        """Of the candidates, the terms with new authors in window w, those whose author count is improbably
+        high now; values are their p-values. (A term with no new author has no new evidence.)
 
         Every term used in the window is tested, so this loop is the detector's second hottest: _baseline,
         and _normal_share are written out in it (same arithmetic, in the same order, so the
@@ -285,19 +297,26 @@ class EmergenceDetector:
         for term in candidates:
             stats = terms[term]
             needed, increments = stats.needed, stats.increments
-            # Cheap first tests, where rare terms stop: no new author this window, or too few authors even
-            # before the horizon is aged (in_horizon only shrinks with aging).
-            if stats.in_horizon < needed or increments[-1][0] != w:
+            # A cheap first test, where rare terms stop: too few authors even before the horizon is aged
+            # (in_horizon only shrinks with aging).
+            if stats.in_horizon < needed:
+                continue
+            # Where common words stop, before their horizon is aged: neither count can reach min_lift times
+            # its expectation. Before aging, in_horizon and in_short are at least the counts, and the history
+            # at most what it is after (aging only adds to it; BOUND_SLACK covers rounding), so no term that
+            # would burst stops here.
+            baseline = stats.base * decay ** (w - stats.base_window)
+            share = (baseline + prior_weight * stats.prior) / all_weight * BOUND_SLACK
+            if stats.in_horizon < lift * (share * long_total) and (
+                    stats.in_short < needed or stats.in_short < lift * (share * short_total)):
                 continue
             if increments[0][0] <= horizon:
                 self._age_term(stats, horizon)
+                baseline = stats.base * decay ** (w - stats.base_window)
             long_k = stats.in_horizon
             if long_k < needed:
                 continue
-            baseline = stats.base * decay ** (w - stats.base_window)
             share = (baseline + prior_weight * stats.prior) / all_weight
-            if long_k < lift * (share * short_total):
-                continue  # the short count is at most long_k, and short_total at most long_total: no test passes
             short_k = stats.recent_count(since)
             for k, n in ((short_k, short_total), (long_k, long_total)):
                 expected = share * n
@@ -579,18 +598,19 @@ class EmergenceDetector:
 
     def _sweep(self, w: int) -> None:
         """Forget terms with no history worth keeping: one-off words (order numbers, names, typos) that a
-        single author used once are not learned; and a term's authors outside the long horizon, once they
-        outnumber those inside STALE_AUTHORS to one (a stale entry is harmless: _count_post treats it as
-        absent; pruning every map at every sweep cost 6% of replay time)."""
+        single author used once are not learned; the authors who have not posted within the long horizon;
+        and, in a big map of an author still posting, the terms counted outside the horizon (a stale entry
+        is harmless, _count_post treats it as absent: only memory is at stake)."""
         horizon = w - self.long
         terms = self.terms
         for term, stats in list(terms.items()):
             if stats.increments and stats.increments[0][0] <= horizon:
                 self._age_term(stats, horizon)
-            if stats.in_horizon:   # = the authors in last_seen counted inside the horizon (_age_term)
-                if len(stats.last_seen) > STALE_AUTHORS * stats.in_horizon:
-                    stats.last_seen = {a: lw for a, lw in stats.last_seen.items() if lw > horizon}
-            elif term != ALL and self._baseline(stats, w) < ONE_OFF:
+            if not stats.in_horizon and term != ALL and self._baseline(stats, w) < ONE_OFF:
                 del terms[term]
-            elif stats.last_seen:
-                stats.last_seen = {}
+        seen = self.seen
+        for author, last in list(self.last_post.items()):
+            if last <= horizon:
+                del self.last_post[author], seen[author]
+            elif len(seen[author]) > STALE_TERMS:
+                seen[author] = {t: lw for t, lw in seen[author].items() if lw > horizon}

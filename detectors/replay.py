@@ -28,7 +28,7 @@ def windows(posts: Iterable[Post], window_s: int) -> Iterator[tuple[float, list[
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while windows are processed. The detector keeps millions of
-    small acyclic objects (per-term author maps and counts) that reference counting frees; the collector
+    small acyclic objects (per-author maps of terms, per-term counts) that reference counting frees; the collector
     finds no garbage among them but rescans them all whenever enough objects were allocated, which cost a
     third of replay time (benchmarks/detection_speed.py). Any cycle made meanwhile is collected after."""
     was_enabled = gc.isenabled()
