@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from detectors.cues import post_cues
 from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally, severity
@@ -11,9 +12,9 @@ from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally,
 MAX_POSTS_PER_AUTHOR = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Post:
-    """One inbound message as the detector sees it."""
+class Post(NamedTuple):
+    """One inbound message as the detector sees it. A named tuple, immutable like a frozen dataclass and
+    made in a quarter of the time: `earshot detect` makes one per stored message it replays."""
     platform: str
     id: str
     author: str

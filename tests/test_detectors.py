@@ -1,7 +1,6 @@
 """Pure detector pieces: terms, cues, kinds, statistics, the emergence detector and the scoring protocol."""
 from __future__ import annotations
 
-import dataclasses
 import math
 import random
 from collections import Counter
@@ -288,7 +287,7 @@ def test_two_customers_with_common_evidence_are_not_yet_a_topic(texts):
 
 def test_a_word_burst_leaves_everyday_posts_that_share_it_alone():
     # A fee complaint makes 'bill' burst; the everyday billing questions around it are not part of it.
-    everyday = [dataclasses.replace(p, text="can I change my billing date") for p in background(3, seed=2)[::12]]
+    everyday = [p._replace(text="can I change my billing date") for p in background(3, seed=2)[::12]]
     complaint = burst(OUTAGE_AT, ["my Voltra bill has a new €4.37 charge, what is this?"], 60, 60, "c")
     found = list(detect(background(3) + everyday + complaint).values())
     assert len(found) == 1 and found[0].kind == "complaint" and "amount:4.37" in found[0].signature
@@ -297,8 +296,8 @@ def test_a_word_burst_leaves_everyday_posts_that_share_it_alone():
 
 def test_angry_emoji_alone_are_no_topic():
     calm = [t for t in ROUTINE if not post_cues(t)]
-    quiet = [dataclasses.replace(p, text=calm[i % len(calm)]) for i, p in enumerate(background(3))]
-    angry = [dataclasses.replace(p, text=p.text + " 😡") for p in burst(OUTAGE_AT, calm, 12, 20, "a")]
+    quiet = [p._replace(text=calm[i % len(calm)]) for i, p in enumerate(background(3))]
+    angry = [p._replace(text=p.text + " 😡") for p in burst(OUTAGE_AT, calm, 12, 20, "a")]
     assert detect(quiet + angry) == {}
 
 
@@ -330,9 +329,9 @@ def test_incidents_with_contradicting_evidence_are_never_merged():
     # Two fee complaints kept apart by their sums, then a third language with no sum that continues the
     # first: the €5 and the 7 € incidents stay two (another sum is another problem).
     english = burst(OUTAGE_AT, ["why did Voltra charge me a €5 fee on my transfer"], 12, 15, "a")
-    german = [dataclasses.replace(p, lang="de") for p in
+    german = [p._replace(lang="de") for p in
               burst(OUTAGE_AT + 1200, ["Voltra hat mir 7 € Gebühr berechnet, warum?"], 12, 15, "b")]
-    polish = [dataclasses.replace(p, lang="pl") for p in
+    polish = [p._replace(lang="pl") for p in
               burst(OUTAGE_AT + 2400, ["Dlaczego Voltra pobrała opłatę za przelew? Skandal"], 12, 15, "c")]
     found = detect(background(3) + english + german + polish)
     sums = {t: i for i in found.values() for t in i.signature if t.startswith("amount:")}
@@ -423,7 +422,7 @@ def test_a_long_stream_forgets_one_off_words_and_authors_gone_quiet():
     rng = random.Random(3)
     posts = background(6)
     posts += [Post("x", f"r{i}", "regular", START + i * 1200 + 7, "still no refund", "en") for i in range(6 * 72)]
-    posts = [dataclasses.replace(p, text=f"{p.text} order {rng.randint(10**6, 10**7)} zq{rng.randint(10**6, 10**7)}")
+    posts = [p._replace(text=f"{p.text} order {rng.randint(10**6, 10**7)} zq{rng.randint(10**6, 10**7)}")
              for p in sorted(posts, key=lambda p: p.at)]
     detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=IGNORE)
     sweep, window_s = detector.settings.sweep_every_s, detector.settings.window_s
