@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from detectors.cues import CONCEPT_KINDS
 from detectors.incidents import Incident, Post
@@ -74,7 +75,7 @@ class DetectorSettings:
 @dataclass(slots=True)
 class TermStats:
     increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon
-    in_horizon: int = 0                                        # sum of `increments` (once aged, see _baseline)
+    in_horizon: int = 0                                        # sum of `increments` (once aged, see age_until)
     base: float = 0.0                                          # decayed sum of aged-out increments
     base_window: int = 0
     prior: float = 0.0
@@ -99,16 +100,27 @@ class TermStats:
         self.short_from, self.in_short = i, total
         return total
 
-    def age_one(self) -> tuple[int, int]:
-        """Remove and return the oldest increment."""
-        aged = self.increments.popleft()
-        if self.short_from:
-            self.short_from -= 1
-        else:
-            self.in_short -= aged[1]
-        return aged
+    def age_until(self, horizon: int, decay: float) -> None:
+        """Move the increments of windows up to `horizon` into the decayed baseline (`base`, as of
+        `base_window`; `decay` is the factor per window). Afterwards in_horizon is exactly the number of
+        authors last counted after the horizon (an author is counted again only once their last count has
+        left it). Every increment passes here once: the loop is kept on locals."""
+        increments = self.increments
+        base, base_window, short_from, in_short, aged = self.base, self.base_window, self.short_from, self.in_short, 0
+        while increments and increments[0][0] <= horizon:
+            aged_w, n = increments.popleft()
+            if short_from:
+                short_from -= 1
+            else:
+                in_short -= n
+            aged += n
+            base = base * decay ** (aged_w - base_window) + n
+            base_window = aged_w
+        self.base, self.base_window, self.short_from, self.in_short = base, base_window, short_from, in_short
+        self.in_horizon -= aged
 
 
+_POST_ORDER = attrgetter("at", "platform", "id")  # the order a window's posts are counted in
 _CONCEPTS = tuple((f"~{kind}", kind) for kind in CONCEPT_KINDS)
 
 
@@ -180,7 +192,7 @@ class EmergenceDetector:
         self.window = w
         if self.first_window < 0:
             self.first_window = w
-        posts = sorted(posts, key=lambda p: (p.at, p.platform, p.id))
+        posts = sorted(posts, key=_POST_ORDER)
         changed: dict[str, Incident] = {}
         open_incidents = [i for i in self.incidents.values() if i.status == "open"]
         signature_terms = {t for i in open_incidents for t in i.signature}
@@ -257,33 +269,21 @@ class EmergenceDetector:
                 counted[term] = n + 1
 
     def _age(self, w: int) -> None:
-        """Drop posts that left the long horizon (term baselines age lazily, in _age_term)."""
+        """Drop posts that left the long horizon (term baselines age lazily, in TermStats.age_until)."""
         horizon = w - self.long
         while self.recent and self.recent[0][0] <= horizon:
             self.recent.popleft()
 
     def _baseline(self, stats: TermStats, w: int) -> float:
         """Decayed count of this term's authors before the long horizon, as of window w."""
-        self._age_term(stats, w - self.long)
+        stats.age_until(w - self.long, self.decay)
         return stats.base * self.decay ** (w - stats.base_window)
-
-    def _age_term(self, stats: TermStats, horizon: int) -> None:
-        """Move the term's increments that left the long horizon into its decayed baseline. Afterwards
-        in_horizon is exactly the number of authors last counted inside the horizon (an author is counted
-        again only once their last count has left it)."""
-        increments, base, base_window = stats.increments, stats.base, stats.base_window
-        while increments and increments[0][0] <= horizon:
-            aged_w, n = stats.age_one()
-            stats.in_horizon -= n
-            base = base * self.decay ** (aged_w - base_window) + n
-            base_window = aged_w
-        stats.base, stats.base_window = base, base_window
 
     def _bursting(self, candidates: Iterable[str], w: int) -> dict[str, float]:
         """Of the candidates, the terms with new authors in window w, those whose author count is improbably
         high now; values are their p-values. (A term with no new author has no new evidence.)
 
-        Every term used in the window is tested, so this loop is the detector's second hottest: _baseline,
+        Every term with a new author is tested, so this loop is the detector's second hottest: _baseline,
         and _normal_share are written out in it (same arithmetic, in the same order, so the
         result is the same to the last bit)."""
         s = self.settings
@@ -311,7 +311,7 @@ class EmergenceDetector:
                     stats.in_short < needed or stats.in_short < lift * (share * short_total)):
                 continue
             if increments[0][0] <= horizon:
-                self._age_term(stats, horizon)
+                stats.age_until(horizon, decay)
                 baseline = stats.base * decay ** (w - stats.base_window)
             long_k = stats.in_horizon
             if long_k < needed:
@@ -605,7 +605,7 @@ class EmergenceDetector:
         terms = self.terms
         for term, stats in list(terms.items()):
             if stats.increments and stats.increments[0][0] <= horizon:
-                self._age_term(stats, horizon)
+                stats.age_until(horizon, self.decay)
             if not stats.in_horizon and term != ALL and self._baseline(stats, w) < ONE_OFF:
                 del terms[term]
         seen = self.seen

@@ -220,15 +220,24 @@ def test_two_customers_quoting_the_same_fake_account_raise_a_scam_at_the_second(
 def test_a_terms_recent_count_kept_between_windows_equals_a_fresh_sum():
     # The 30-minute count is kept and only corrected at each test; aging may drop increments the count has
     # not yet let go of (a term not tested for hours). Checked against summing afresh, on random histories.
+    # Aging also keeps the long count and the decayed history, checked against computing them afresh.
     from detectors.emergence import TermStats
     rng = random.Random(7)
+    decay = 0.99
     for _ in range(200):
-        stats, since = TermStats(), 0
+        stats, since, horizon, history = TermStats(), 0, 0, []
         for w in range(1, 400):
             if rng.random() < 0.3:
-                stats.add(w, rng.randint(1, 5))
-            while stats.increments and stats.increments[0][0] <= w - 180 and rng.random() < 0.5:
-                stats.age_one()
+                n = rng.randint(1, 5)
+                stats.add(w, n)
+                history.append((w, n))
+            if rng.random() < 0.3:
+                horizon = max(horizon, w - rng.randint(150, 200))
+                stats.age_until(horizon, decay)
+                aged = [(iw, n) for iw, n in history if iw <= horizon]
+                assert stats.in_horizon == sum(n for iw, n in history if iw > horizon)
+                assert stats.base * decay ** (w - stats.base_window) == pytest.approx(
+                    sum(n * decay ** (w - iw) for iw, n in aged), rel=1e-9, abs=1e-12)
             if rng.random() < 0.2:
                 since = max(since, w - rng.choice([10, 30, 60]))
                 assert stats.recent_count(since) == sum(n for iw, n in stats.increments if iw > since)
@@ -414,6 +423,33 @@ def test_posts_carrying_a_burst_kept_between_windows_equal_a_fresh_scan():
     assert replay(kept, posts).keys() == replay(rescanned, posts).keys()
     assert len(kept.carried) > 100 and sum(len(found) for _, found in kept.carried) > 300
     assert kept.carried == rescanned.carried
+
+
+class _BurstingRecorded(EmergenceDetector):
+    """The detector, recording what _bursting found at every window."""
+    def __init__(self, **kwargs):
+        super().__init__(DetectorSettings(), **kwargs)
+        self.found = []
+
+    def _bursting(self, candidates, w):
+        found = super()._bursting(candidates, w)
+        self.found.append((w, found))
+        return found
+
+
+def test_words_stopped_before_aging_are_those_that_would_not_burst(monkeypatch):
+    # _bursting stops most terms on bounds taken before their horizon is aged; with BOUND_SLACK 0 no term
+    # stops there, and every window must find the same bursting terms with the same p-values.
+    from benchmarks.detection_eval import posts_of, stream
+    import detectors.emergence as emergence
+    source, records = stream("heldout", 4)
+    posts = posts_of(records)
+    bounded, unbounded = (_BurstingRecorded(brand=source.brand, ignore=brand_terms(source.brand)) for _ in "ab")
+    replay(bounded, posts)
+    monkeypatch.setattr(emergence, "BOUND_SLACK", 0.0)
+    replay(unbounded, posts)
+    assert sum(len(found) for _, found in bounded.found) > 300
+    assert bounded.found == unbounded.found
 
 
 def test_a_long_stream_forgets_one_off_words_and_authors_gone_quiet():
