@@ -75,7 +75,7 @@ class DetectorSettings:
 @dataclass(slots=True)
 class TermStats:
     increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon
-    in_horizon: int = 0                                        # sum of `increments` (once aged, see age_until)
+    in_horizon: int = 0                                        # the authors in `increments`
     base: float = 0.0                                          # decayed sum of aged-out increments
     base_window: int = 0
     prior: float = 0.0
@@ -106,7 +106,8 @@ class TermStats:
         authors last counted after the horizon (an author is counted again only once their last count has
         left it). Every increment passes here once: the loop is kept on locals."""
         increments = self.increments
-        base, base_window, short_from, in_short, aged = self.base, self.base_window, self.short_from, self.in_short, 0
+        base, base_window, short_from, in_short = self.base, self.base_window, self.short_from, self.in_short
+        aged = 0
         while increments and increments[0][0] <= horizon:
             aged_w, n = increments.popleft()
             if short_from:
