@@ -3,8 +3,8 @@
 For every window (a minute of event time) the detector
 1. counts, per term, *new distinct authors* (an author counts once per term per long horizon, so one
    customer posting 20 times is one voice);
-2. tests every term used in the window over a short (30 min) and a long (3 h) horizon: the count is
-   compared with what is normal for the term, its share of all authors so far (an exponentially
+2. tests every term with new authors in the window over a short (30 min) and a long (3 h) horizon: the
+   count is compared with what is normal for the term, its share of all authors so far (an exponentially
    decaying history with a 3-day half-life, fed only with windows that have left the horizon, so a burst
    never raises its own baseline), scaled by how many authors are active now (which absorbs the daily
    and weekly rhythm). Before there is history, a term's share comes from how common the word is in its
@@ -284,9 +284,9 @@ class EmergenceDetector:
         """Of the candidates, the terms with new authors in window w, those whose author count is improbably
         high now; values are their p-values. (A term with no new author has no new evidence.)
 
-        Every term with a new author is tested, so this loop is the detector's second hottest: _baseline,
-        and _normal_share are written out in it (same arithmetic, in the same order, so the
-        result is the same to the last bit)."""
+        Every term with a new author is tested, so this loop is the detector's second hottest: _baseline
+        and _normal_share are written out in it (same arithmetic, in the same order, so the result is the
+        same to the last bit)."""
         s = self.settings
         terms, decay, lift, max_p = self.terms, self.decay, s.min_lift, s.max_p
         horizon, since = w - self.long, w - self.short
