@@ -170,10 +170,11 @@ def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tupl
     return stems, exact, {first: frozenset(seconds) for first, seconds in second_words.items()}, phrase_stems
 
 
-def _matches(folded: str) -> list[tuple[str, str]]:
-    """(kind, cue) for every cue found in folded text, in order of appearance."""
+def _matches(folded: str, skip: frozenset[str]) -> list[tuple[str, str]]:
+    """(kind, cue) for every cue found in folded text, in order of appearance, with the words in `skip`
+    read as if absent (see post_cues)."""
     phrase_starts = _index()[2]
-    words = _WORD.findall(folded)
+    words = _words(folded, skip)
     found = []
     for i, word in enumerate(words):
         if word in phrase_starts:
@@ -219,16 +220,24 @@ def _word_cues(word: str) -> tuple[tuple[str, str], ...]:
     return hits
 
 
-def cues_in(text: str, kind: str) -> list[str]:
+def _words(folded: str, skip: frozenset[str]) -> list[str]:
+    """The words of folded text, less those in `skip`."""
+    words = _WORD.findall(folded)
+    return [word for word in words if word not in skip] if skip else words
+
+
+def cues_in(text: str, kind: str, skip: frozenset[str] = frozenset()) -> list[str]:
     """The cues of `kind` found in `text`, in order, for explaining a decision."""
-    return [cue for k, cue in _matches(fold(text)) if k == kind]
+    return [cue for k, cue in _matches(fold(text), skip) if k == kind]
 
 
 @lru_cache(maxsize=200_000)
-def post_cues(text: str) -> dict[str, tuple[str, ...]]:
-    """Every kind's cues in one post (emoji included), computed once per distinct text."""
+def post_cues(text: str, skip: frozenset[str] = frozenset()) -> dict[str, tuple[str, ...]]:
+    """Every kind's cues in one post (emoji included), computed once per distinct text. The words in
+    `skip`, the brand's own name and handles (text.brand_terms), are neither cues nor gaps inside one:
+    'no Nordwave service' is the outage cue 'no service', as 'no service' is."""
     found: dict[str, set[str]] = {}
-    for kind, cue in _matches(fold(text)):
+    for kind, cue in _matches(fold(text), skip):
         found.setdefault(kind, set()).add(cue)
     if not _POSITIVE.isdisjoint(text):
         found.setdefault("praise", set()).add("positive emoji")
@@ -237,13 +246,13 @@ def post_cues(text: str) -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(cues)) for kind, cues in found.items()}
 
 
-def token_cues(token: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
+def token_cues(token: str, skip: frozenset[str] = frozenset()) -> tuple[frozenset[str], tuple[str, ...], bool]:
     """What one whitespace-separated piece of a post contributes to its kinds: the kinds its words and
-    emoji cue on their own, its folded words, and whether one of them may start a cue phrase (phrases
-    span pieces: `phrase_kinds` reads them from the words of the whole post). No cue word crosses
-    whitespace, so the kinds of a post are the union of its pieces' and its phrases' (text.py caches this
-    per piece: pieces repeat even when posts never do)."""
-    words = tuple(_WORD.findall(fold(token)))
+    emoji cue on their own, its folded words (less those in `skip`, as in post_cues), and whether one of
+    them may start a cue phrase (phrases span pieces: `phrase_kinds` reads them from the words of the whole
+    post). No cue word crosses whitespace, so the kinds of a post are the union of its pieces' and its
+    phrases' (text.py caches this per piece: pieces repeat even when posts never do)."""
+    words = tuple(_words(fold(token), skip))
     kinds = set()
     for word in words:
         hits = _WORD_CUES.get(word)

@@ -19,7 +19,7 @@ Only messages with created_at <= window end are ever used, so replaying a cut st
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, KeysView
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -138,6 +138,10 @@ def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[
     return hits
 
 
+def _overlap(keys: set, of: KeysView) -> float:
+    return len(keys & of) / len(keys)
+
+
 def conflicting(terms: Iterable[str], signature: Iterable[str]) -> bool:
     """Both carry evidence of one sort (codes, handles, domains) and none of it is shared."""
     mine, theirs = _evidence_by_sort(terms), _evidence_by_sort(signature)
@@ -207,7 +211,7 @@ class EmergenceDetector:
             if terms.isdisjoint(signature_terms):
                 continue  # the common case: no open incident shares a term with this post
             for incident in self._matching_incidents(terms, open_incidents):
-                if incident.add([post], w):
+                if incident.add([post], w, ignore):
                     changed[incident.incident_id] = incident
         known = self.terms
         for term, n in counted.items():
@@ -442,10 +446,11 @@ class EmergenceDetector:
         if not fresh:
             return None
         fresh_terms = sorted(fresh_terms_all.intersection(terms))
-        kind = classify([p.text for p in fresh], fresh_terms, self.brand).kind
-        keys = {p.key for p in posts}
+        kind = classify([p.text for p in fresh], fresh_terms, self.brand, self.ignore).kind
+        keys, fresh_keys = {p.key for p in posts}, {p.key for p in fresh}
         matches = [i for i in self.incidents.values()
-                   if (len(keys & i.posts.keys()) >= 0.3 * len(keys) and not conflicting(fresh_terms, i.signature)
+                   if (_overlap(keys if i.status == "open" else fresh_keys, i.posts.keys()) >= 0.3
+                       and not conflicting(fresh_terms, i.signature)
                        and not self._problem_into_trend(kind, fresh_terms, i))
                    or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
                        else self._same_specific_topic(fresh_terms, i.signature))]
@@ -455,13 +460,11 @@ class EmergenceDetector:
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and (i.kind == "scam" or i.detected_at == window_end)
                        and impersonation(i.signature, self.brand)]
-        if not matches:
+        if not any(i.status == "open" for i in matches):
             # The same problem told in another language shares no words: a cluster of the same kind as an
-            # incident that is live right now, with no evidence against it, continues that incident.
-            recent = w - self.same_kind_within
-            matches = [i for i in self.incidents.values()
-                       if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
-                       and not conflicting(fresh_terms, i.signature)]
+            # incident that is live right now, with no evidence against it, continues that incident, rather
+            # than reopening a resolved one whose words it shares (yesterday's outage, told the same way).
+            matches = self._live_of_kind(kind, fresh_terms, w) or matches
         if not matches:
             authors = len({p.author for p in fresh})
             if authors < self._authors_needed(fresh_terms) or not self._beyond_normal(fresh_terms, authors, w):
@@ -470,7 +473,7 @@ class EmergenceDetector:
             incident.kind = kind  # provisional until decided: lets another cluster of this window join it
             self.opened += 1
             self.incidents[incident.incident_id] = incident
-            incident.add(fresh, w)
+            incident.add(fresh, w, self.ignore)
             return incident
         # A live incident takes the cluster; only when none matches does a resolved one reopen. Of several
         # live ones, the oldest is kept and the others, one real-world problem raised twice, fold into it;
@@ -484,7 +487,7 @@ class EmergenceDetector:
                 self._fold(other, keep, w, window_end)
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
-        return keep if keep.add(fresh, w) or len(matches) > 1 else None
+        return keep if keep.add(fresh, w, self.ignore) or len(matches) > 1 else None
 
     def _problem_into_trend(self, kind: str, fresh_terms: list[str], incident: Incident) -> bool:
         """Fresh posts telling a problem would be carried into a praise trend (a campaign) only because
@@ -499,13 +502,21 @@ class EmergenceDetector:
 
     def _fold(self, younger: Incident, keep: Incident, w: int, window_end: float) -> None:
         """One real-world problem raised twice: the younger incident's posts and terms go to `keep`."""
-        keep.add(list(younger.posts.values()), w)
+        keep.add(list(younger.posts.values()), w, self.ignore)
         keep.signature += [t for t in younger.signature if t not in keep.signature]
         younger.status = "merged"
         younger.merged_into = keep.incident_id
         younger.events.append(("merged", window_end, younger.severity))
         del self.incidents[younger.incident_id]
         self.merged.append(younger)
+
+    def _live_of_kind(self, kind: str, terms: list[str], w: int) -> list[Incident]:
+        """Open incidents of this alert kind, active within same_kind_within, whose evidence does not
+        contradict `terms`."""
+        recent = w - self.same_kind_within
+        return [i for i in self.incidents.values()
+                if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
+                and not conflicting(terms, i.signature)]
 
     def _alerted_twin(self, incident: Incident, kind: str, w: int) -> Incident | None:
         """An incident about to alert for the first time (a trend whose messages now read as a scam, say)
@@ -514,10 +525,8 @@ class EmergenceDetector:
         incident (see _attach), applied when the kind becomes clear rather than when the cluster opens."""
         if kind not in ALERT_KINDS:
             return None
-        recent = w - self.same_kind_within
-        twins = [i for i in self.incidents.values()
-                 if i is not incident and i.status == "open" and i.alerted_at is not None and i.kind == kind
-                 and i.last_window >= recent and not conflicting(incident.signature, i.signature)]
+        twins = [i for i in self._live_of_kind(kind, incident.signature, w)
+                 if i is not incident and i.alerted_at is not None]
         return min(twins, key=lambda i: (i.detected_at, i.incident_id)) if twins else None
 
     def _authors_needed(self, terms: Iterable[str]) -> int:

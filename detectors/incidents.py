@@ -44,9 +44,10 @@ class Incident:
     cue_tally: CueTally = field(default_factory=CueTally)  # the cues of `posts`, what `decide` reads
     posts_by_author: Counter = field(default_factory=Counter)  # author -> posts of theirs in `posts`
 
-    def add(self, posts: list[Post], window: int) -> int:
+    def add(self, posts: list[Post], window: int, brand_words: frozenset[str] = frozenset()) -> int:
         """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
-        (one customer repeating a complaint adds no evidence, and must not outweigh everyone else)."""
+        (one customer repeating a complaint adds no evidence, and must not outweigh everyone else).
+        `brand_words` are read past in the posts' cues (cues.post_cues)."""
         per_author = self.posts_by_author
         new = []
         for p in posts:
@@ -54,7 +55,7 @@ class Incident:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
-            self.cue_tally.add(post_cues(p.text))
+            self.cue_tally.add(post_cues(p.text, brand_words))
             new.append(p)
         if new:
             self.last_window = window

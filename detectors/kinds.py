@@ -28,11 +28,13 @@ class KindDecision:
         return self.kind == "other" and self.shares.get("praise", 0.0) >= MIN_SHARE
 
 
-def classify(texts: Sequence[str], terms: Sequence[str], brand: str) -> KindDecision:
-    """Kind of an incident from its messages' texts and its terms (see classify_tally)."""
+def classify(texts: Sequence[str], terms: Sequence[str], brand: str,
+             brand_words: frozenset[str] = frozenset()) -> KindDecision:
+    """Kind of an incident from its messages' texts and its terms (see classify_tally); `brand_words` are
+    read past in cues (cues.post_cues)."""
     tally = CueTally()
     for text in texts:
-        tally.add(post_cues(text))
+        tally.add(post_cues(text, brand_words))
     return classify_tally(tally, terms, brand)
 
 

@@ -113,7 +113,7 @@ def _piece_table(lang: str, ignore: frozenset[str]) -> dict[str, tuple]:
 
 
 def _piece(token: str, lang: str, ignore: frozenset[str], table: dict[str, tuple]) -> tuple:
-    kinds, words, may_start_phrase = token_cues(token)
+    kinds, words, may_start_phrase = token_cues(token, ignore)
     terms = _evidence_and_lemmas(token, lang)
     piece = (_without(terms, ignore), kinds, words, may_start_phrase)
     if len(table) >= MAX_PIECES:
@@ -126,7 +126,7 @@ def _whole_text_terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset
     """The terms read from the whole text at once: what `_terms_by_piece` gives for any text without a
     spaced sum (tests/test_detectors.py compares them on thousands of real posts)."""
     found = _evidence_and_lemmas(text, lang)
-    found.update(f"~{kind}" for kind in post_cues(text) if kind in CONCEPT_KINDS)
+    found.update(f"~{kind}" for kind in post_cues(text, ignore) if kind in CONCEPT_KINDS)
     return _without(found, ignore)
 
 

@@ -59,10 +59,12 @@ def test_terms_from_pieces_equal_terms_from_the_whole_text():
     # carry evidence, emoji, curly apostrophes and phrases cut by line breaks.
     from benchmarks.detection_eval import stream
     from detectors.text import _SPACED_AMOUNT, _terms_by_piece, _whole_text_terms
-    _, records = stream("heldout", 2)
+    source, records = stream("heldout", 2)
+    ignore = brand_terms(source.brand, ["nordwave_help"])
     rng = random.Random(5)
     extras = ["ERROR 503", "https://localhost", "www.voltra-verify.com/x?a=1", "€2.99,", "@Voltra_Help:", "#fail",
-              "can’t\nlog in", "is\tthis you?", "😡😡", "E-1042.", "ﬁx", "ΑΣ", "İ", "\u00a0", "auth_09,", "2,99zł"]
+              "can’t\nlog in", "is\tthis you?", "😡😡", "E-1042.", "ﬁx", "ΑΣ", "İ", "\u00a0", "auth_09,", "2,99zł",
+              "Nordwave", "@nordwave_help,", "#NordWave"]  # the brand's words, read past in cue phrases
     texts = []
     for r in records[::5]:
         words = r["text"].split(" ")
@@ -71,7 +73,7 @@ def test_terms_from_pieces_equal_terms_from_the_whole_text():
     checked = 0
     for text, lang in texts:
         if not _SPACED_AMOUNT.search(text.lower()):
-            assert _terms_by_piece(text, lang, IGNORE) == _whole_text_terms(text, lang, IGNORE), text
+            assert _terms_by_piece(text, lang, ignore) == _whole_text_terms(text, lang, ignore), text
             checked += 1
     assert checked > 0.9 * len(texts) > 10_000
 
@@ -113,6 +115,19 @@ def test_words_inside_a_cue_phrase_and_short_last_words_match_whole():
     assert cues_in("unable to pay", "outage") == ["unable to"]
     assert cues_in("I am unable tomorrow", "outage") == []          # 'to' is a whole word
     assert cues_in("it does nothing work related", "outage") == []  # 'not' inside 'does not work' too
+
+
+@pytest.mark.parametrize("text, kind, cue", [
+    ("whole neighbourhood has no Nordwave service right now", "outage", "no service"),  # held-out seed 18
+    ("НЕТ #Nordwave СВЯЗИ с утра", "outage", "нет связи"),
+    ("got a DM, is this @nordwave_help legit?", "scam", "is this legit"),
+])
+def test_the_brands_own_words_inside_a_cue_phrase_are_read_past(text, kind, cue):
+    brand = brand_terms("Nordwave", ["nordwave_help"])
+    assert cue in cues_in(text, kind, brand)
+    assert f"~{kind}" in terms_of(text, "en", brand)
+    assert classify([text] * 3, [], "Nordwave", brand).kind == kind
+    assert cue not in cues_in(text, kind)  # without the brand's words known, the phrase is cut
 
 
 def test_kinds_are_explained():
@@ -274,16 +289,17 @@ def test_a_posts_concept_terms_are_the_kinds_its_cues_give():
     from benchmarks.detection_eval import stream
     texts = [(r["text"], r.get("lang") or "xx") for name in ("demo", "heldout") for r in stream(name, 4)[1][::4]]
     assert len(texts) > 10_000
+    brands = brand_terms("Voltra") | brand_terms("Nordwave")  # the two streams' brands, read past in cues
     recent = []
     for text, lang in texts:
-        terms = terms_of(text, lang, IGNORE)
-        assert {t[1:] for t in terms if t[0] == "~"} == set(post_cues(text)), text
+        terms = terms_of(text, lang, brands)
+        assert {t[1:] for t in terms if t[0] == "~"} == set(post_cues(text, brands)), text
         recent.append((0, Post("x", "", "", 0.0, text, lang), terms))
     rng = random.Random(4)
     for _ in range(200):
         group = rng.sample(range(len(recent)), rng.randint(1, 40))
         kind = kind_of_hits(_cue_hits(recent, group), len(group), ["bill"], "Nordwave")
-        assert kind == classify([recent[i][1].text for i in group], ["bill"], "Nordwave").kind
+        assert kind == classify([recent[i][1].text for i in group], ["bill"], "Nordwave", brands).kind
 
 
 @pytest.mark.parametrize("texts", [
