@@ -139,6 +139,7 @@ def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[
 
 
 def _overlap(keys: set, of: KeysView) -> float:
+    """The share of `keys` (never empty) that are among `of`."""
     return len(keys & of) / len(keys)
 
 
