@@ -25,7 +25,7 @@ from operator import attrgetter
 
 from detectors.cues import CONCEPT_KINDS
 from detectors.incidents import Incident, Post
-from detectors.kinds import ALERT_KINDS, classify, impersonation, kind_of_hits
+from detectors.kinds import ALERT_KINDS, TREND, classify, impersonation, kind_of_hits
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
@@ -59,6 +59,7 @@ class DetectorSettings:
     resolve_after_s: int = 2 * 3600    # this long without a new message: resolved
     reopen_within_s: int = 86400       # a topic returning within this reopens its incident
     same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this recently
+    trend_authors: int = 20            # an incident this many authors into it with no kind is a trend
     sweep_every_s: int = 3 * 3600
 
     def __post_init__(self) -> None:
@@ -141,6 +142,12 @@ def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[
 def _overlap(keys: set, of: KeysView) -> float:
     """The share of `keys` (never empty) that are among `of`."""
     return len(keys & of) / len(keys)
+
+
+def _compatible(told: str | None, other: str | None) -> bool:
+    """Two incidents may be one unless they tell different things (KindDecision.tells): two kinds of
+    problem, or a problem and a harmless trend."""
+    return told is None or other is None or told == other
 
 
 def conflicting(terms: Iterable[str], signature: Iterable[str]) -> bool:
@@ -447,14 +454,15 @@ class EmergenceDetector:
         if not fresh:
             return None
         fresh_terms = sorted(fresh_terms_all.intersection(terms))
-        kind = classify([p.text for p in fresh], fresh_terms, self.brand, self.ignore).kind
+        decision = classify([p.text for p in fresh], fresh_terms, self.brand, self.ignore)
+        kind = decision.kind
         keys, fresh_keys = {p.key for p in posts}, {p.key for p in fresh}
         matches = [i for i in self.incidents.values()
-                   if (_overlap(keys if i.status == "open" else fresh_keys, i.posts.keys()) >= 0.3
-                       and not conflicting(fresh_terms, i.signature)
-                       and not self._problem_into_trend(kind, fresh_terms, i))
-                   or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
-                       else self._same_specific_topic(fresh_terms, i.signature))]
+                   if ((_overlap(keys if i.status == "open" else fresh_keys, i.posts.keys()) >= 0.3
+                        and not conflicting(fresh_terms, i.signature))
+                       or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
+                           else self._same_specific_topic(fresh_terms, i.signature)))
+                   and not self._problem_and_trend(decision.tells, fresh_terms_all, i)]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
             # (The kind of an incident opened in this very window is only provisional: its evidence decides.)
@@ -478,28 +486,43 @@ class EmergenceDetector:
             return incident
         # A live incident takes the cluster; only when none matches does a resolved one reopen. Of several
         # live ones, the oldest is kept and the others, one real-world problem raised twice, fold into it;
-        # not when they tell different kinds of problem: a scam wave and a fee complaint that a cluster
-        # touches both are two problems, whose evidence (a fake domain, a sum) is of different sorts.
+        # not when they tell different things: a scam wave and a fee complaint that a cluster touches both
+        # are two problems, whose evidence (a fake domain, a sum) is of different sorts, and a campaign
+        # touched with a complaint stays a trend.
         live = [i for i in matches if i.status == "open"]
         keep = min(live or matches, key=lambda i: (i.detected_at, i.incident_id))
         for other in live:
             if (other is not keep and not conflicting(other.signature, keep.signature)
-                    and (other.kind == keep.kind or "other" in (other.kind, keep.kind))):
+                    and _compatible(self._tells(other), self._tells(keep))):
                 self._fold(other, keep, w, window_end)
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w, self.ignore) or len(matches) > 1 else None
 
-    def _problem_into_trend(self, kind: str, fresh_terms: list[str], incident: Incident) -> bool:
-        """Fresh posts telling a problem would be carried into a praise trend (a campaign) only because
-        the burst's posts overlap: a complaint about a 'new $9 fee' during the 'new plan' campaign shares
-        the word 'new', and its posts would make the campaign alert as a complaint. They join the trend
-        only if they quote its evidence (its hashtag, handle or link): a giveaway that turns out a scam.
-        An incident that is 'other' for want of cues so far ('anyone else in the neighbourhood?') is no
-        trend: an outage often starts so, and its next posts say what it is."""
-        if kind not in ALERT_KINDS or incident.decision is None or not incident.decision.praise:
+    def _problem_and_trend(self, fresh: str | None, fresh_terms: set[str], incident: Incident) -> bool:
+        """Fresh posts would join an incident only because the burst's posts overlap, one side telling a
+        problem and the other a harmless trend: a complaint about a 'new $9 fee' during the 'new plan'
+        campaign shares the word 'new', and either joining the other makes the campaign alert as a
+        complaint, or the complaint is lost in it. They are one topic only if they share evidence (a
+        hashtag, handle, link or sum): a giveaway that turns out a scam, or one campaign whose first posts
+        read as a complaint for an angry emoji. `fresh_terms` are all the terms of the fresh posts."""
+        told = {fresh, self._tells(incident)}
+        if TREND not in told or told.isdisjoint(ALERT_KINDS):
             return False
-        return not any(is_evidence(t) for t in incident.signature if t in fresh_terms)
+        evidence = {t for t in fresh_terms if is_evidence(t)}
+        return not any(evidence.intersection(self._terms_of(p)) for p in incident.posts.values())
+
+    def _tells(self, incident: Incident) -> str | None:
+        """What an incident tells (KindDecision.tells), where one `trend_authors` authors into it and still
+        telling no problem is a trend too ('new plan is a steal #Nordwave5G' carries no praise cue). A
+        younger incident that is 'other' for want of cues ('anyone else in the neighbourhood?') tells
+        nothing yet: an outage often starts so, and its next posts say what it is."""
+        decision = incident.decision
+        if decision is None:  # opened in this very window: its provisional kind
+            return incident.kind if incident.kind in ALERT_KINDS else None
+        if decision.tells is None and incident.authors >= self.settings.trend_authors:
+            return TREND
+        return decision.tells
 
     def _fold(self, younger: Incident, keep: Incident, w: int, window_end: float) -> None:
         """One real-world problem raised twice: the younger incident's posts and terms go to `keep`."""

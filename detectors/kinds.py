@@ -14,6 +14,9 @@ from detectors.text import is_evidence
 
 MIN_SHARE = 0.25        # a kind needs cues in at least this share of the incident's messages
 LOOKALIKE_SCORE = 70    # rapidfuzz partial ratio between a handle and the brand: impersonation
+UPSET = "upset"         # CueTally.hits key: posts whose only cue is an angry emoji
+NEGATIVE_EMOJI = "negative emoji"
+TREND = "trend"         # what a harmless trend tells (KindDecision.tells); its kind is 'other'
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,12 @@ class KindDecision:
     cues: dict[str, list[str]]    # the most frequent cues per kind, for the incident page
 
     @property
-    def praise(self) -> bool:
-        """A harmless trend told in praise (a campaign, a launch), not merely posts with no cue yet."""
-        return self.kind == "other" and self.shares.get("praise", 0.0) >= MIN_SHARE
+    def tells(self) -> str | None:
+        """What the messages tell: a kind of problem, TREND (a harmless trend told in praise: a campaign, a
+        launch), or None (no cue of either yet)."""
+        if self.kind in ALERT_KINDS:
+            return self.kind
+        return TREND if self.shares.get("praise", 0.0) >= MIN_SHARE else None
 
 
 def classify(texts: Sequence[str], terms: Sequence[str], brand: str,
@@ -51,6 +57,8 @@ class CueTally:
         for kind, found in post_cues.items():
             self.hits[kind] += 1
             self.cues.setdefault(kind, Counter()).update(found)
+        if post_cues.get("complaint") == (NEGATIVE_EMOJI,):
+            self.hits[UPSET] += 1
 
 
 def classify_tally(tally: CueTally, terms: Sequence[str], brand: str) -> KindDecision:
@@ -68,11 +76,13 @@ def classify_tally(tally: CueTally, terms: Sequence[str], brand: str) -> KindDec
     counts["outage"].update({f"code {c}": 1 for c in evidence["codes"]})
     counts["complaint"].update({f"amount {a}": 1 for a in evidence["amounts"]})
     top = {k: [c for c, _ in counts[k].most_common(6)] for k in counts if counts[k]}
-    return KindDecision(_kind(shares), {k: round(v, 3) for k, v in shares.items()}, top)
+    return KindDecision(_kind(shares, tally.hits.get(UPSET, 0) / max(tally.posts, 1)),
+                        {k: round(v, 3) for k, v in shares.items()}, top)
 
 
 def kind_of_hits(hits: Mapping[str, int], posts: int, terms: Sequence[str], brand: str) -> str:
-    """The kind classify_tally decides, from the number of posts with a cue of each kind alone."""
+    """The kind classify_tally decides, from the number of posts with a cue of each kind alone (an angry
+    emoji counted as a complaint cue like any other)."""
     return _kind(_shares(hits, posts, _evidence(terms, brand)))
 
 
@@ -91,9 +101,17 @@ def _shares(hits: Mapping[str, int], posts: int, evidence: dict[str, list[str]])
     return shares
 
 
-def _kind(shares: dict[str, float]) -> str:
-    best = max(ALERT_KINDS, key=lambda k: (shares[k], -ALERT_KINDS.index(k)))
-    return best if shares[best] >= MIN_SHARE and shares[best] > shares["praise"] else "other"
+def _kind(shares: dict[str, float], upset: float = 0.0) -> str:
+    """The alert kind with the largest share, if it reaches MIN_SHARE and outweighs praise, else 'other'.
+    `upset` is the share of posts whose only cue is an angry emoji: it tells that something is wrong, not
+    what, so it counts towards a complaint only when no kind reaches MIN_SHARE with its own cues
+    ("app says E1899 😡" is an outage)."""
+    told = dict(shares, complaint=shares["complaint"] - upset)
+    for candidate in (told, shares):
+        best = max(ALERT_KINDS, key=lambda k: (candidate[k], -ALERT_KINDS.index(k)))
+        if candidate[best] >= MIN_SHARE and candidate[best] > shares["praise"]:
+            return best
+    return "other"
 
 
 def impersonation(terms: Sequence[str], brand: str) -> bool:

@@ -11,7 +11,7 @@ from detectors.cues import cues_in, post_cues
 from detectors.emergence import STALE_TERMS, DetectorSettings, EmergenceDetector, _cue_hits
 from detectors.evaluation import LabelledEvent, score
 from detectors.incidents import Incident, Post
-from detectors.kinds import ALERT_KINDS, classify, kind_of_hits
+from detectors.kinds import ALERT_KINDS, TREND, UPSET, CueTally, classify, kind_of_hits
 from detectors.replay import replay
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import brand_terms, is_distinctive, terms_of
@@ -135,9 +135,22 @@ def test_kinds_are_explained():
                     ["@voltra_helpdesk", "card"], "Voltra")
     assert scam.kind == "scam" and any("look-alike handle" in c for c in scam.cues["scam"])
     praise = classify(["love the new metal card 🔥", "amazing design, thanks!"], ["metal"], "Voltra")
-    assert praise.kind == "other"
+    assert praise.kind == "other" and praise.tells == TREND
     outage = classify(["the app keeps saying E-5521"] * 3, ["e-5521"], "Voltra")
-    assert outage.kind == "outage" and "code e-5521" in outage.cues["outage"]
+    assert outage.kind == "outage" and "code e-5521" in outage.cues["outage"] and outage.tells == "outage"
+    unsure = classify(["anyone else in Leeds?", "is it just me"], ["leeds"], "Voltra")
+    assert unsure.kind == "other" and unsure.tells is None  # nothing told yet: a problem may still start so
+
+
+def test_an_angry_emoji_tells_that_something_is_wrong_not_what():
+    # Held-out stream 87: the first posts of an outage, 'app says E1899 and I can't check my balance 😡',
+    # read as a complaint for the emoji, and a second wording of the outage, live minutes later, became
+    # a second outage alert. Emoji count towards a complaint only when no kind has cues of its own.
+    outage = classify(["Nordwave app says E1899 and I can't check my balance 😡"] * 2
+                      + ["Nordwave app says E1899 and I can't check my balance"], ["e1899"], "Nordwave")
+    assert outage.kind == "outage" and outage.shares["complaint"] > outage.shares["outage"]
+    angry = classify(["@nordwave 😡😡", "seriously Nordwave 😡", "Nordwave again"], [], "Nordwave")
+    assert angry.kind == "complaint"
 
 
 def test_poisson_tail():
@@ -296,10 +309,20 @@ def test_a_posts_concept_terms_are_the_kinds_its_cues_give():
         assert {t[1:] for t in terms if t[0] == "~"} == set(post_cues(text, brands)), text
         recent.append((0, Post("x", "", "", 0.0, text, lang), terms))
     rng = random.Random(4)
+    angry_only = 0
     for _ in range(200):
         group = rng.sample(range(len(recent)), rng.randint(1, 40))
-        kind = kind_of_hits(_cue_hits(recent, group), len(group), ["bill"], "Nordwave")
+        tally = CueTally()
+        for i in group:
+            tally.add(post_cues(recent[i][1].text, brands))
+        hits = _cue_hits(recent, group)
+        assert hits == {kind: n for kind, n in tally.hits.items() if kind != UPSET}
+        if tally.hits[UPSET]:
+            angry_only += 1  # classify tells these posts apart (see _kind); the concept terms cannot
+            continue
+        kind = kind_of_hits(hits, len(group), ["bill"], "Nordwave")
         assert kind == classify([recent[i][1].text for i in group], ["bill"], "Nordwave", brands).kind
+    assert 0 < angry_only < 150
 
 
 @pytest.mark.parametrize("texts", [
@@ -401,16 +424,20 @@ def test_a_scam_wave_and_a_fee_complaint_live_at_once_stay_two_alerts():
     assert "2026-10-30-1" not in result.missed and "2026-10-30-2" not in result.missed
 
 
-def test_a_complaint_during_a_campaign_is_not_carried_into_it():
+@pytest.mark.parametrize("name, seed, complaint", [("heldout", 16, "2026-10-31-3"), ("heldout", 55, "2026-10-19-1"),
+                                                   ("demo", 82, "2026-10-20-1")])
+def test_a_complaint_and_a_campaign_at_once_stay_apart(name, seed, complaint):
     # Held-out stream 16: a 'new unlimited plan' campaign (#Nordwave5G25, praise) is trending when a
     # complaint about a 'new $9 service fee' begins. The burst's posts overlapped through the word 'new',
     # and the complaint was carried into the campaign's incident, which then alerted as a complaint: an
-    # alert on a harmless trend, and the complaint itself lost. A problem joins a praise trend only if it
-    # quotes the trend's evidence.
+    # alert on a harmless trend, and the complaint itself lost. Stream 55: the same, with a campaign that
+    # carries no praise cue ('new plan is a steal #Nordwave5G'), 57 authors into it when the '€1.73 fee'
+    # complaint began. Demo stream 82, the other way round: the '€3.64 fee is new' complaint had alerted
+    # when the 'new metal card' campaign began, and the campaign was carried into the complaint.
     from benchmarks.detection_eval import evaluate
-    result, _, _ = evaluate("heldout", 16, DetectorSettings())
+    result, _, _ = evaluate(name, seed, DetectorSettings())
     assert result.harmless_alerts == 0 and result.duplicates == 0
-    assert "2026-10-31-3" not in result.missed
+    assert complaint not in result.missed
 
 
 class _CarryingRecorded(EmergenceDetector):
