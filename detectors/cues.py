@@ -135,6 +135,7 @@ POSITIVE_EMOJI = "🔥❤😍🥰🎉👏👍💯✨🙌😊💜💙💚"
 
 
 _POSITIVE, _NEGATIVE = frozenset(POSITIVE_EMOJI), frozenset(NEGATIVE_EMOJI)
+ANGRY_EMOJI_CUE = "negative emoji"  # their cue; kinds.CueTally counts the posts with no other
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4
 
@@ -242,7 +243,7 @@ def post_cues(text: str, skip: frozenset[str] = frozenset()) -> dict[str, tuple[
     if not _POSITIVE.isdisjoint(text):
         found.setdefault("praise", set()).add("positive emoji")
     if not _NEGATIVE.isdisjoint(text):
-        found.setdefault("complaint", set()).add("negative emoji")
+        found.setdefault("complaint", set()).add(ANGRY_EMOJI_CUE)
     return {kind: tuple(sorted(cues)) for kind, cues in found.items()}
 
 

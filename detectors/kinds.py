@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from detectors.alertable import ALERT_KINDS
-from detectors.cues import post_cues
+from detectors.cues import ANGRY_EMOJI_CUE, post_cues
 from detectors.text import is_evidence
 
 MIN_SHARE = 0.25        # a kind needs cues in at least this share of the incident's messages
 LOOKALIKE_SCORE = 70    # rapidfuzz partial ratio between a handle and the brand: impersonation
 UPSET = "upset"         # CueTally.hits key: posts whose only cue is an angry emoji
-NEGATIVE_EMOJI = "negative emoji"
 TREND = "trend"         # what a harmless trend tells (KindDecision.tells); its kind is 'other'
 
 
@@ -49,7 +48,8 @@ class CueTally:
     """The cues of a growing set of posts (cues.post_cues of each), counted as posts join: an incident
     re-decides its kind at every window it grows without re-reading its messages."""
     posts: int = 0
-    hits: Counter = field(default_factory=Counter)            # kind -> posts with a cue of that kind
+    hits: Counter = field(default_factory=Counter)            # kind -> posts with a cue of that kind, and
+                                                              # UPSET -> those whose only cue is an angry emoji
     cues: dict[str, Counter] = field(default_factory=dict)    # kind -> cue -> posts with it
 
     def add(self, post_cues: dict[str, tuple[str, ...]]) -> None:
@@ -57,7 +57,7 @@ class CueTally:
         for kind, found in post_cues.items():
             self.hits[kind] += 1
             self.cues.setdefault(kind, Counter()).update(found)
-        if post_cues.get("complaint") == (NEGATIVE_EMOJI,):
+        if post_cues.get("complaint") == (ANGRY_EMOJI_CUE,):
             self.hits[UPSET] += 1
 
 
