@@ -14,7 +14,6 @@ from detectors.text import is_evidence
 
 MIN_SHARE = 0.25        # a kind needs cues in at least this share of the incident's messages
 LOOKALIKE_SCORE = 70    # rapidfuzz partial ratio between a handle and the brand: impersonation
-UPSET = "upset"         # CueTally.hits key: posts whose only cue is an angry emoji
 TREND = "trend"         # what a harmless trend tells (KindDecision.tells); its kind is 'other'
 
 
@@ -48,9 +47,9 @@ class CueTally:
     """The cues of a growing set of posts (cues.post_cues of each), counted as posts join: an incident
     re-decides its kind at every window it grows without re-reading its messages."""
     posts: int = 0
-    hits: Counter = field(default_factory=Counter)            # kind -> posts with a cue of that kind, and
-                                                              # UPSET -> those whose only cue is an angry emoji
+    hits: Counter = field(default_factory=Counter)            # kind -> posts with a cue of that kind
     cues: dict[str, Counter] = field(default_factory=dict)    # kind -> cue -> posts with it
+    angry_only: int = 0                                       # posts whose only cue is an angry emoji
 
     def add(self, post_cues: dict[str, tuple[str, ...]]) -> None:
         self.posts += 1
@@ -58,7 +57,7 @@ class CueTally:
             self.hits[kind] += 1
             self.cues.setdefault(kind, Counter()).update(found)
         if post_cues.get("complaint") == (ANGRY_EMOJI_CUE,):
-            self.hits[UPSET] += 1
+            self.angry_only += 1
 
 
 def classify_tally(tally: CueTally, terms: Sequence[str], brand: str) -> KindDecision:
@@ -76,7 +75,7 @@ def classify_tally(tally: CueTally, terms: Sequence[str], brand: str) -> KindDec
     counts["outage"].update({f"code {c}": 1 for c in evidence["codes"]})
     counts["complaint"].update({f"amount {a}": 1 for a in evidence["amounts"]})
     top = {k: [c for c, _ in counts[k].most_common(6)] for k in counts if counts[k]}
-    return KindDecision(_kind(shares, tally.hits.get(UPSET, 0) / max(tally.posts, 1)),
+    return KindDecision(_kind(shares, tally.angry_only / max(tally.posts, 1)),
                         {k: round(v, 3) for k, v in shares.items()}, top)
 
 
@@ -107,7 +106,7 @@ def _kind(shares: dict[str, float], upset: float = 0.0) -> str:
     what, so it counts towards a complaint only when no kind reaches MIN_SHARE with its own cues
     ("app says E1899 😡" is an outage)."""
     told = dict(shares, complaint=shares["complaint"] - upset)
-    for candidate in (told, shares):
+    for candidate in ((told, shares) if upset else (shares,)):
         best = max(ALERT_KINDS, key=lambda k: (candidate[k], -ALERT_KINDS.index(k)))
         if candidate[best] >= MIN_SHARE and candidate[best] > shares["praise"]:
             return best

@@ -152,8 +152,9 @@ def count_open_alerts(con: duckdb.DuckDBPyConnection) -> int:
 def _store(con, incidents: list[Incident]) -> None:
     """Write the changed incidents (one `executemany`), their new messages and their new lifecycle events
     (one INSERT each, of lists unnested; a statement per incident's messages and per event was most of the
-    write: 0.67 s for 60 incidents and 227 events, now 0.12 s). A status a person set stays (pipelines/detection/status.py): 'acknowledged' until the
-    detector resolves the incident, 'resolved' until messages newer than that decision arrive."""
+    write: 0.67 s for 60 incidents and 227 events, now 0.12 s). A status a person set stays
+    (pipelines/detection/status.py): 'acknowledged' until the detector resolves the incident, 'resolved'
+    until messages newer than that decision arrive."""
     if not incidents:
         return
     ids = [incident.incident_id for incident in incidents]
