@@ -117,7 +117,7 @@ def main() -> None:
     settings = DetectorSettings()
     print(f"{platform.machine()}, {date.today()}; {DAYS} days per stream, first day warm-up\n")
     columns = ["events", "alerts", "recall", "precision", "false_alarms_per_day", "duplicates",
-               "harmless_alerts", "kind_accuracy", "median_delay_min", "median_delay_msgs"]
+               "harmless_alerts", "withdrawn", "kind_accuracy", "median_delay_min", "median_delay_msgs"]
     print("| stream | posts | " + " | ".join(columns) + " |")
     print("|---|---|" + "---|" * len(columns))
     breakdowns = []

@@ -5,6 +5,9 @@ Recall: share of alertable events matched by at least one alert. Precision: shar
 alertable event. Delay: from the event's first message to the alert (the first time the incident's kind
 was alertable, never earlier than detected_at), in minutes and in the event's messages by then. Extra
 alerts on a matched event are duplicates; a matched alert of the wrong kind is misclassified.
+
+Beyond the protocol: an incident that alerted and then turned harmless ('other') is not an alert by the
+protocol's final kinds, yet the care team was told of it; `withdrawn` counts those.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ class Score:
     misclassified: int = 0
     harmless_alerts: int = 0
     false_alarms: int = 0
+    withdrawn: int = 0              # alerted, then turned 'other': the protocol does not see them
     delays_min: list[float] = field(default_factory=list)
     delays_msgs: list[int] = field(default_factory=list)
     delayed_events: list[str] = field(default_factory=list)   # the event of each delay, for breakdowns
@@ -60,6 +64,7 @@ class Score:
             "events": self.events, "alerts": self.alerts, "recall": round(self.recall, 3),
             "precision": round(self.precision, 3), "false_alarms_per_day": round(self.false_alarms / self.days, 2),
             "duplicates": self.duplicates, "harmless_alerts": self.harmless_alerts,
+            "withdrawn": self.withdrawn,
             "kind_accuracy": round(self.kind_accuracy, 3),
             "median_delay_min": round(statistics.median(self.delays_min), 1) if self.delays_min else None,
             "median_delay_msgs": statistics.median(self.delays_msgs) if self.delays_msgs else None,
@@ -73,6 +78,8 @@ def score(incidents: list[Incident], labels: dict[tuple[str, str], str], events:
     result = Score(events=sum(e.alertable for e in events.values()), days=days)
     first_alert: dict[str, Incident] = {}
     for incident in sorted(incidents, key=lambda i: (alert_time(i) or 0, i.incident_id)):
+        if incident.alerted_at is not None and incident.kind not in ALERT_KINDS and incident.status != "merged":
+            result.withdrawn += 1
         if incident.kind not in ALERT_KINDS or incident.alerted_at is None:
             continue  # never alerted (a trend, or folded into an incident that had alerted already)
         owners = Counter(labels.get(key) for key in incident.posts)

@@ -49,7 +49,7 @@ class CueTally:
     posts: int = 0
     hits: Counter = field(default_factory=Counter)            # kind -> posts with a cue of that kind
     cues: dict[str, Counter] = field(default_factory=dict)    # kind -> cue -> posts with it
-    angry_only: int = 0                                       # posts whose only cue is an angry emoji
+    angry_only: int = 0                                       # posts whose only complaint cue is an angry emoji
 
     def add(self, post_cues: dict[str, tuple[str, ...]]) -> None:
         self.posts += 1
@@ -80,8 +80,9 @@ def classify_tally(tally: CueTally, terms: Sequence[str], brand: str) -> KindDec
 
 
 def kind_of_hits(hits: Mapping[str, int], posts: int, terms: Sequence[str], brand: str) -> str:
-    """The kind classify_tally decides, from the number of posts with a cue of each kind alone (an angry
-    emoji counted as a complaint cue like any other)."""
+    """The kind classify_tally decides, from the number of posts with a cue of each kind alone. Those counts
+    cannot tell a post whose only complaint cue is an angry emoji, so here the emoji counts like any cue:
+    this kind only keeps a burst's terms apart (emergence._clusters); classify_tally decides alerts."""
     return _kind(_shares(hits, posts, _evidence(terms, brand)))
 
 
@@ -102,14 +103,13 @@ def _shares(hits: Mapping[str, int], posts: int, evidence: dict[str, list[str]])
 
 def _kind(shares: dict[str, float], upset: float = 0.0) -> str:
     """The alert kind with the largest share, if it reaches MIN_SHARE and outweighs praise, else 'other'.
-    `upset` is the share of posts whose only cue is an angry emoji: it tells that something is wrong, not
-    what, so it counts towards a complaint only when no kind reaches MIN_SHARE with its own cues
-    ("app says E1899 😡" is an outage)."""
+    `upset` is the share of posts whose only complaint cue is an angry emoji, which never counts towards a
+    kind: it tells that something is wrong, not what ("app says E1899 😡" is an outage), and a third of a
+    campaign's posts may carry one ("finally 5G here, thanks Nordwave #NordwaveGiveaway 😡")."""
     told = dict(shares, complaint=shares["complaint"] - upset)
-    for candidate in ((told, shares) if upset else (shares,)):
-        best = max(ALERT_KINDS, key=lambda k: (candidate[k], -ALERT_KINDS.index(k)))
-        if candidate[best] >= MIN_SHARE and candidate[best] > shares["praise"]:
-            return best
+    best = max(ALERT_KINDS, key=lambda k: (told[k], -ALERT_KINDS.index(k)))
+    if told[best] >= MIN_SHARE and told[best] > shares["praise"]:
+        return best
     return "other"
 
 

@@ -145,12 +145,20 @@ def test_kinds_are_explained():
 def test_an_angry_emoji_tells_that_something_is_wrong_not_what():
     # Held-out stream 87: the first posts of an outage, 'app says E1899 and I can't check my balance 😡',
     # read as a complaint for the emoji, and a second wording of the outage, live minutes later, became
-    # a second outage alert. Emoji count towards a complaint only when no kind has cues of its own.
+    # a second outage alert. Held-out stream 3: a third of a campaign's first posts carry the emoji, and
+    # with no praise cue for Slovak the campaign alerted as a complaint, then turned 'other' (an alert
+    # withdrawn). The emoji never counts towards a kind.
     outage = classify(["Nordwave app says E1899 and I can't check my balance 😡"] * 2
                       + ["Nordwave app says E1899 and I can't check my balance"], ["e1899"], "Nordwave")
     assert outage.kind == "outage" and outage.shares["complaint"] > outage.shares["outage"]
-    angry = classify(["@nordwave 😡😡", "seriously Nordwave 😡", "Nordwave again"], [], "Nordwave")
-    assert angry.kind == "complaint"
+    campaign = classify(["konečne 5G aj u nás, vďaka Nordwave #NordwaveGiveaway 😡"]
+                        + ["konečne 5G aj u nás, vďaka Nordwave #NordwaveGiveaway"] * 2,
+                        ["#nordwavegiveaway"], "Nordwave")
+    assert campaign.kind == "other" and campaign.tells is None and campaign.shares["complaint"] > 0.25
+    angry = classify(["@nordwave 😡😡", "Nordwave today 😡", "Nordwave again"], [], "Nordwave")
+    assert angry.kind == "other" and angry.cues["complaint"] == ["negative emoji"]
+    fee = classify(["why did Nordwave charge me twice 😡", "Nordwave overcharged me"], [], "Nordwave")
+    assert fee.kind == "complaint"
 
 
 def test_poisson_tail():
@@ -404,14 +412,16 @@ def test_score_follows_the_contract_protocol():
         incident("i2", "complaint", ["a3"], 400.0),              # e1 again: duplicate, wrong kind
         incident("i3", "scam", ["n2", "n3", "b1"], 1100.0),      # no majority: false alarm
         incident("i4", "outage", ["c1"], 60.0),                  # a harmless event alerted
-        incident("i5", "other", ["b1"], 1100.0),                 # not an alert at all
+        incident("i5", "other", ["b1"], 1100.0),                 # alerted, then turned harmless: withdrawn
+        incident("i6", "other", ["c1"], 70.0),                   # never alerted
     ]
+    incidents[-1].alerted_at = None
     result = score(incidents, labels, events, days=2)
     assert (result.events, result.alerts, result.matched_events) == (2, 4, 1)
     assert result.recall == 0.5 and result.precision == 0.5
     assert (result.duplicates, result.misclassified, result.harmless_alerts, result.false_alarms) == (1, 1, 1, 2)
     assert result.delays_min == [150 / 60] and result.delays_msgs == [2]
-    assert result.missed == ["e2"]
+    assert result.missed == ["e2"] and result.withdrawn == 1
 
 
 def test_a_scam_wave_and_a_fee_complaint_live_at_once_stay_two_alerts():
