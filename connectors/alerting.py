@@ -55,7 +55,7 @@ class Sample:
 @dataclass(frozen=True)
 class Alert:
     alert_id: str
-    event: str                 # opened, escalated, resolved, reopened
+    event: str                 # opened, escalated, resolved, withdrawn, reopened
     event_at: datetime
     incident_id: str
     kind: str
@@ -73,6 +73,8 @@ class Alert:
 
     @property
     def headline(self) -> str:
+        if self.event == "withdrawn":   # its kind is now 'other': say that the earlier alert no longer holds
+            return f"[{self.brand}] alert withdrawn, no longer looks like a problem: {self.title}"
         return f"[{self.brand}] {EVENT_WORDS.get(self.event, self.event)} {self.kind} incident, " \
                f"severity {self.severity}/5: {self.title}"
 

@@ -7,7 +7,8 @@ was alertable, never earlier than detected_at), in minutes and in the event's me
 alerts on a matched event are duplicates; a matched alert of the wrong kind is misclassified.
 
 Beyond the protocol: an incident that alerted and then turned harmless ('other') is not an alert by the
-protocol's final kinds, yet the care team was told of it; `withdrawn` counts those.
+protocol's final kinds, yet the care team was told of it (and then of its withdrawal); `withdrawn` counts
+those.
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def score(incidents: list[Incident], labels: dict[tuple[str, str], str], events:
     result = Score(events=sum(e.alertable for e in events.values()), days=days)
     first_alert: dict[str, Incident] = {}
     for incident in sorted(incidents, key=lambda i: (alert_time(i) or 0, i.incident_id)):
-        if incident.alerted_at is not None and incident.kind not in ALERT_KINDS and incident.status != "merged":
+        if incident.alert_withdrawn and incident.status != "merged":
             result.withdrawn += 1
         if incident.kind not in ALERT_KINDS or incident.alerted_at is None:
             continue  # never alerted (a trend, or folded into an incident that had alerted already)

@@ -37,6 +37,7 @@ class Incident:
     kind: str = "other"
     severity: int = 1
     alerted_at: float | None = None            # first time its kind was alertable
+    alert_withdrawn: bool = False              # alerted, then its kind turned harmless (and has not come back)
     decision: KindDecision | None = None
     last_window: int = 0
     merged_into: str | None = None             # set when folded into an older incident (a duplicate)
@@ -89,16 +90,23 @@ class Incident:
         return self.kind
 
     def record(self, now: float) -> None:
-        """Re-assess severity for the decided kind; log the alert (first time alertable) or an escalation."""
+        """Re-assess severity for the decided kind; log the alert (first time alertable), its withdrawal
+        (an alerted incident whose kind turned harmless: the care team was told of a problem that no longer
+        looks like one), its return ('reopened': alertable again after a withdrawal) or an escalation."""
         posts = self.posts.values()
         hour_ago, two_hours_ago = now - 3600, now - 7200
         level = severity(self.kind, self.authors,
                          len({p.author for p in posts if p.at > hour_ago}),
                          len({p.author for p in posts if two_hours_ago < p.at <= hour_ago}),
                          len(self.langs), len({p.platform for p in posts}))
-        if self.kind in ALERT_KINDS and self.alerted_at is None:
-            self.alerted_at = now
-            self.events.append(("opened", now, level))
-        elif self.alerted_at is not None and level > self.severity:
+        alertable = self.kind in ALERT_KINDS
+        if self.alerted_at is None:
+            if alertable:
+                self.alerted_at = now
+                self.events.append(("opened", now, level))
+        elif alertable == self.alert_withdrawn:  # an alerted incident turned harmless, or came back
+            self.alert_withdrawn = not alertable
+            self.events.append(("reopened" if alertable else "withdrawn", now, level))
+        elif alertable and level > self.severity:
             self.events.append(("escalated", now, level))
         self.severity = level

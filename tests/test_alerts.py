@@ -64,6 +64,23 @@ def test_escalations_are_told_only_above_what_was_told_and_per_channel_minimum()
     assert serious_only[0].reason == "severity 2 is below this channel's minimum 4"
 
 
+def test_an_alert_withdrawn_is_told_where_the_alert_was_and_cancels_out_with_a_quick_return():
+    # An incident that alerted as a complaint and turned out a campaign ('other') is withdrawn: the channels
+    # that heard of it are told, whatever their minimum severity (a harmless trend's is low).
+    spec = events(("opened", 0, 3), ("withdrawn", 40, 1))
+    now = T0 + timedelta(minutes=90)
+    decisions, told = decide(spec, Told(), replace(RULES, min_severity=3), now, now)
+    assert statuses(decisions) == [("opened", "pending"), ("withdrawn", "pending")] and told.open is False
+    never_told, _ = decide(spec[1:], Told(), RULES, now, now)
+    assert statuses(never_told) == [("withdrawn", "suppressed")]
+    assert never_told[0].reason == "nothing was alerted on this channel"
+    # Withdrawn and back within the cooldown: the channel is not told twice that nothing changed.
+    flap = events(("opened", 0, 3), ("withdrawn", 10, 1), ("reopened", 15, 3))
+    decisions, told = decide(flap, Told(), RULES, now, now)
+    assert statuses(decisions) == [("opened", "pending"), ("withdrawn", "suppressed"), ("reopened", "suppressed")]
+    assert decisions[1].reason == "superseded by a later reopened (flapping)" and told.open is True
+
+
 def test_history_found_long_after_it_happened_is_recorded_but_not_sent():
     old = events(("opened", 0, 3))
     decisions, _ = decide(old, Told(), RULES, T0, T0 + timedelta(days=2))
@@ -138,6 +155,34 @@ def test_each_incident_reaches_slack_a_verified_webhook_and_email_once(scam_db, 
     assert envelope.rcpt_tos == ["care@voltra.example"] and "severity" in mail["Subject"]
     assert "Open in Earshot: https://earshot.voltra.example/incidents?incident=" in mail.get_payload()
     assert mail["References"].startswith("<incident.")
+
+
+def test_a_withdrawn_alert_reaches_the_channels_that_heard_of_it(scam_db, tmp_path, receivers):
+    # The detector's log of an alerted incident that turned harmless (detectors/incidents.py): opened,
+    # then, an hour later, its kind is 'other' (which no channel alerts on) and its last event says so.
+    slack, hook, smtp = receivers
+    settings = settings_with(*channels(slack, hook, smtp))
+    with connect(copy_of(scam_db, tmp_path)) as con:
+        incident_id, opened_at = con.execute("SELECT incident_id, event_at FROM incident_events "
+                                             "WHERE event = 'opened' ORDER BY incident_id LIMIT 1").fetchall()[0]
+        con.execute("DELETE FROM incident_events WHERE incident_id = ? AND event_at > ?", [incident_id, opened_at])
+        run_alerts(con, settings, NOW, no_pause)
+        told = [r[0] for r in con.execute("SELECT channel FROM alerts WHERE incident_id = ? AND status = 'sent' "
+                                          "ORDER BY channel", [incident_id]).fetchall()]
+        con.execute("UPDATE incidents SET kind = 'other', title = 'Other: ' || array_to_string(terms, ', ') "
+                    "WHERE incident_id = ?", [incident_id])
+        con.execute("INSERT INTO incident_events VALUES (?, 'withdrawn', ?, 1)",
+                    [incident_id, opened_at + timedelta(hours=1)])
+        hooked, slacked = len(hook.verified), len(slack.posted)
+        report = run_alerts(con, settings, NOW + timedelta(hours=1), no_pause)
+        withdrawn = con.execute("SELECT channel, status, reason FROM alerts WHERE event = 'withdrawn' "
+                                "ORDER BY channel").fetchall()
+    assert told and [r[0] for r in withdrawn if r[1] == "sent"] == told and report.sent == len(told)
+    assert all(r[2] == "nothing was alerted on this channel" for r in withdrawn if r[1] != "sent")
+    payload = hook.verified[hooked]
+    assert (payload["event"], payload["kind"], payload["incident_id"]) == ("withdrawn", "other", incident_id)
+    assert slack.posted[slacked]["blocks"][0]["text"]["text"].startswith(
+        "[Voltra] alert withdrawn, no longer looks like a problem: Other: ")
 
 
 def test_failed_deliveries_are_retried_with_backoff_and_every_attempt_recorded(scam_db, tmp_path, receivers):

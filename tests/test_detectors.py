@@ -161,6 +161,26 @@ def test_an_angry_emoji_tells_that_something_is_wrong_not_what():
     assert fee.kind == "complaint"
 
 
+def test_an_alert_on_what_turns_out_harmless_is_withdrawn_and_told_again_if_it_returns():
+    incident = Incident("i1", 0.0, ["#nordwavegiveaway"])
+
+    def grow(texts: list[str], at: float) -> str:
+        incident.add([Post("x", f"{at}-{n}", f"author-{at}-{n}", at, text, "en") for n, text in enumerate(texts)],
+                     int(at))
+        incident.decide("Nordwave")
+        incident.record(at)
+        return incident.kind
+
+    assert grow(["Nordwave charged me twice for the #NordwaveGiveaway entry"] * 3, 60.0) == "complaint"
+    praise = "thank you Nordwave, love it 🎉 #NordwaveGiveaway"
+    assert grow([praise] * 6, 120.0) == "other" and incident.alert_withdrawn
+    assert grow([praise] * 30, 180.0) == "other"          # a trend growing: no escalation while withdrawn
+    assert grow(["Nordwave charged me twice, refund it #NordwaveGiveaway"] * 40, 240.0) == "complaint"
+    assert [(event, at) for event, at, _ in incident.events] == [("opened", 60.0), ("withdrawn", 120.0),
+                                                                  ("reopened", 240.0)]
+    assert incident.alerted_at == 60.0 and not incident.alert_withdrawn
+
+
 def test_poisson_tail():
     assert poisson_upper_tail(3, 0.5) == pytest.approx(1 - math.exp(-0.5) * (1 + 0.5 + 0.125), rel=1e-9)
     assert poisson_upper_tail(0, 2.0) == 1.0
@@ -415,7 +435,7 @@ def test_score_follows_the_contract_protocol():
         incident("i5", "other", ["b1"], 1100.0),                 # alerted, then turned harmless: withdrawn
         incident("i6", "other", ["c1"], 70.0),                   # never alerted
     ]
-    incidents[-1].alerted_at = None
+    incidents[4].alert_withdrawn, incidents[5].alerted_at = True, None
     result = score(incidents, labels, events, days=2)
     assert (result.events, result.alerts, result.matched_events) == (2, 4, 1)
     assert result.recall == 0.5 and result.precision == 0.5

@@ -5,9 +5,10 @@ Per incident and channel, events are decided in order against what the channel h
 - `escalated` alerts only above the highest severity already alerted, and not when a later escalation
   in the same batch supersedes it. It never waits: severity only rises, at most four times, and a
   jump to critical is news.
-- `resolved` / `reopened` alert only when they change what the channel was told. Within `cooldown` of the
-  last alert they wait: a resolve that is followed by a reopen while waiting (flapping) cancels out, and
-  only the state the incident settles in is sent.
+- `resolved` / `withdrawn` / `reopened` alert only when they change what the channel was told (`withdrawn`:
+  an alerted incident turned out harmless, a campaign rather than a complaint; it closes the alert as
+  `resolved` does). Within `cooldown` of the last alert they wait: a resolve that is followed by a reopen
+  while waiting (flapping) cancels out, and only the state the incident settles in is sent.
 - An event found long after it happened (a backfill of history) is recorded as suppressed, not sent.
 Suppressed events are recorded with the reason, so "why was I not told?" has an answer.
 """
@@ -17,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 SEND, SUPPRESS = "pending", "suppressed"
-STATE_EVENTS = ("resolved", "reopened")
+STATE_EVENTS = ("resolved", "withdrawn", "reopened")
+CLOSING_EVENTS = ("resolved", "withdrawn")   # they say the alert is over
 
 
 @dataclass(frozen=True)
 class Event:
     incident_id: str
-    event: str           # opened, escalated, resolved, reopened, merged
+    event: str           # opened, escalated, resolved, withdrawn, reopened, merged
     event_at: datetime
     severity: int
 
@@ -36,7 +38,7 @@ class Told:
     last_at: datetime | None = None     # event time of the last alert
 
     def after(self, event: Event) -> Told:
-        is_open = event.event != "resolved"   # opened, reopened and escalated all say it is open
+        is_open = event.event not in CLOSING_EVENTS   # opened, reopened and escalated all say it is open
         return Told(is_open, max(self.severity, event.severity) if is_open else self.severity, event.event_at)
 
 
@@ -81,10 +83,10 @@ def _suppression(event: Event, later: list[Event], told: Told, rules: Rules, wal
         return f"found {minutes} min after it happened (alerts.max_age_minutes)"
     if event.event in STATE_EVENTS and any(e.event in STATE_EVENTS for e in later):
         return f"superseded by a later {next(e.event for e in later if e.event in STATE_EVENTS)} (flapping)"
-    if event.event == "resolved":
+    if event.event in CLOSING_EVENTS:
         if told.open is None:
             return "nothing was alerted on this channel"
-        return "already told it is resolved" if told.open is False else None
+        return "already told it is over" if told.open is False else None
     if event.severity < rules.min_severity:
         return f"severity {event.severity} is below this channel's minimum {rules.min_severity}"
     if told.open is None:

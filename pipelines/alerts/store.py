@@ -86,7 +86,9 @@ def plan_alerts(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetim
             for event, kind in incident_events:
                 status = decided.get(alert_id(event, channel.name))
                 if status is None:
-                    if kind in channel.kinds:
+                    # A withdrawal concerns an incident that is now harmless: it is decided (told if the
+                    # channel heard of the alert) whatever the channel's kinds.
+                    if kind in channel.kinds or event.event == "withdrawn":
                         undecided.append(event)
                 elif status != "suppressed":
                     told = told.after(event)
