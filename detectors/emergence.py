@@ -462,7 +462,7 @@ class EmergenceDetector:
                         and not conflicting(fresh_terms, i.signature))
                        or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
                            else self._same_specific_topic(fresh_terms, i.signature)))
-                   and not self._problem_and_trend(decision.tells, fresh_terms_all, i)]
+                   and not self._told_apart(decision.tells, fresh_terms_all, i)]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
             # (The kind of an incident opened in this very window is only provisional: its evidence decides.)
@@ -499,15 +499,22 @@ class EmergenceDetector:
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w, self.ignore) or len(matches) > 1 else None
 
-    def _problem_and_trend(self, fresh: str | None, fresh_terms: set[str], incident: Incident) -> bool:
-        """Fresh posts would join an incident only because the burst's posts overlap, one side telling a
-        problem and the other a harmless trend: a complaint about a 'new $9 fee' during the 'new plan'
-        campaign shares the word 'new', and either joining the other makes the campaign alert as a
-        complaint, or the complaint is lost in it. They are one topic only if they share evidence (a
-        hashtag, handle, link or sum): a giveaway that turns out a scam, or one campaign whose first posts
-        read as a complaint for an angry emoji. `fresh_terms` are all the terms of the fresh posts."""
-        told = {fresh, self._tells(incident)}
-        if TREND not in told or told.isdisjoint(ALERT_KINDS):
+    def _told_apart(self, fresh: str | None, fresh_terms: set[str], incident: Incident) -> bool:
+        """Fresh posts would join an incident only because the burst's posts overlap or share words, while
+        the two tell things that must stay apart:
+        - a problem and a harmless trend: a complaint about a 'new $9 fee' during the 'new plan' campaign
+          shares the word 'new', and either joining the other makes the campaign alert as a complaint, or
+          the complaint is lost in it;
+        - an outage and a complaint's incident: 'no Nordwave service right now' shares 'service' with 'a
+          new €8 service fee'. Outage cues are sharp and a complaint's broad, so the outage's posts take the
+          complaint's incident over (it turns outage and the complaint is lost) while the outage's own
+          incident alerts beside it. Posts telling a complaint change an outage's incident nothing.
+        They are one topic only if they share evidence (a hashtag, handle, link or sum): a giveaway that
+        turns out a scam, one campaign whose first posts read as a complaint for an angry emoji, a sum
+        both quote. `fresh_terms` are all the terms of the fresh posts."""
+        told = (fresh, self._tells(incident))
+        problem_and_trend = TREND in told and not set(ALERT_KINDS).isdisjoint(told)
+        if not problem_and_trend and told != ("outage", "complaint"):
             return False
         evidence = {t for t in fresh_terms if is_evidence(t)}
         return not any(evidence.intersection(self._terms_of(p)) for p in incident.posts.values())
