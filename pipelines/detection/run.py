@@ -106,7 +106,7 @@ def _load(con, settings: Settings, detector_settings: DetectorSettings
 
 def _save(con, detector: EmergenceDetector, window_end: float, ingested_through: datetime) -> None:
     con.execute("INSERT OR REPLACE INTO detector_state VALUES (?, ?, ?, ?, ?, now())",
-                [STATE_NAME, STATE_VERSION, datetime.fromtimestamp(window_end, timezone.utc), ingested_through,
+                [STATE_NAME, STATE_VERSION, _timestamp(window_end), ingested_through,
                  pickle.dumps(detector, protocol=pickle.HIGHEST_PROTOCOL)])
 
 
