@@ -9,8 +9,9 @@ For every window (a minute of event time) the detector
    never raises its own baseline), scaled by how many authors are active now (which absorbs the daily
    and weekly rhythm). Before there is history, a term's share comes from how common the word is in its
    language (wordfreq): rare terms need few authors, common ones a real jump. A term bursts when the
-   Poisson tail is below `max_p`, it has `min_authors` distinct authors (fewer for evidence, and two for
-   a distinctive string such as a fake handle: text.is_distinctive) and `min_lift` times the expectation;
+   Poisson tail is below `max_p`, it has `min_authors` distinct authors (fewer for evidence, two for a
+   distinctive string such as a fake handle: text.is_distinctive, and three for a word told in the last
+   30 minutes with a problem concept such as '~outage' that bursts) and `min_lift` times the expectation;
 3. clusters bursting terms that share messages (so "error", "503" and a Czech "chyba" with the same code
    become one topic), attaches clusters and matching new messages to open incidents, opens new ones,
    resolves quiet ones and reopens returning ones.
@@ -51,6 +52,8 @@ class DetectorSettings:
     min_authors_evidence: int = 3      # a code, domain, handle or hashtag: 3 authors are already telling
     min_authors_distinctive: int = 2   # two customers quoting the same never-seen handle, domain or
                                        # letter-digit code (text.is_distinctive), if the test agrees
+    min_authors_corroborated: int = 3  # a word told, within the short horizon, with a problem concept
+                                       # ('~outage') that bursts: the concept says something is wrong now
     max_p: float = 1e-7
     min_lift: float = 4.0
     link_share: float = 0.5            # terms sharing this share of the smaller one's messages cluster
@@ -58,7 +61,8 @@ class DetectorSettings:
     specific_share: float = 0.02       # ...where specific means used by under 2% of authors, or evidence
     resolve_after_s: int = 2 * 3600    # this long without a new message: resolved
     reopen_within_s: int = 86400       # a topic returning within this reopens its incident
-    same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this recently
+    same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this long
+                                       # before the cluster's first post
     trend_authors: int = 20            # an incident this many authors into it with no kind is a trend
     sweep_every_s: int = 3 * 3600
 
@@ -124,6 +128,7 @@ class TermStats:
 
 _POST_ORDER = attrgetter("at", "platform", "id")  # the order a window's posts are counted in
 _CONCEPTS = tuple((f"~{kind}", kind) for kind in CONCEPT_KINDS)
+_PROBLEM_CONCEPTS = frozenset(f"~{kind}" for kind in ALERT_KINDS)
 
 
 def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[int]) -> dict[str, int]:
@@ -228,6 +233,10 @@ class EmergenceDetector:
         self._age(w)
         warm = w - self.first_window >= self.warmup
         bursting = self._bursting(counted, w) if warm else {}
+        concepts = _PROBLEM_CONCEPTS.intersection(bursting)
+        if concepts:  # many customers tell a problem now: its words need fewer voices (_enough_authors)
+            bursting = {**self._bursting(self._told_with(concepts, w), w, s.min_authors_corroborated),
+                        **bursting}
         if bursting:
             for cluster_terms, cluster_posts in self._clusters(bursting):
                 incident = self._attach(cluster_terms, cluster_posts, w, window_end)
@@ -292,9 +301,11 @@ class EmergenceDetector:
         stats.age_until(w - self.long, self.decay)
         return stats.base * self.decay ** (w - stats.base_window)
 
-    def _bursting(self, candidates: Iterable[str], w: int) -> dict[str, float]:
+    def _bursting(self, candidates: Iterable[str], w: int, words_need: int = 0) -> dict[str, float]:
         """Of the candidates, the terms with new authors in window w, those whose author count is improbably
-        high now; values are their p-values. (A term with no new author has no new evidence.)
+        high now; values are their p-values. (A term with no new author has no new evidence.) With
+        `words_need`, words (terms that would need min_authors) need that many authors instead, over the
+        short horizon only: they are told with a problem concept bursting now.
 
         Every term with a new author is tested, so this loop is the detector's second hottest: _baseline
         and _normal_share are written out in it (same arithmetic, in the same order, so the result is the
@@ -310,6 +321,8 @@ class EmergenceDetector:
         for term in candidates:
             stats = terms[term]
             needed, increments = stats.needed, stats.increments
+            if words_need and needed == s.min_authors:
+                needed = words_need
             # A cheap first test, where rare terms stop: too few authors even before the horizon is aged
             # (in_horizon only shrinks with aging).
             if stats.in_horizon < needed:
@@ -331,13 +344,24 @@ class EmergenceDetector:
                 continue
             share = (baseline + prior_weight * stats.prior) / all_weight
             short_k = stats.recent_count(since)
-            for k, n in ((short_k, short_total), (long_k, long_total)):
+            for k, n in ((short_k, short_total), (long_k, long_total))[:1 if words_need else 2]:
                 expected = share * n
                 if k >= needed and k >= lift * expected:
                     p = poisson_upper_tail(k, expected)
                     if p < max_p:
                         found[term] = min(p, found.get(term, 1.0))
         return found
+
+    def _told_with(self, concepts: frozenset[str], w: int) -> set[str]:
+        """The specific words (used by under `specific_share` of authors) of the posts within the short
+        horizon that carry one of the concepts. A word used by many ('account') is no topic of its own."""
+        since, found = w - self.short, set()
+        for post_w, _, terms in reversed(self.recent):
+            if post_w <= since:
+                break
+            if not concepts.isdisjoint(terms):
+                found |= terms
+        return {t for t in found if not is_concept(t) and self._share(t) < self.settings.specific_share}
 
     def _normal_share(self, stats: TermStats, baseline: float, total_base: float) -> float:
         """The share of active authors expected to use the term: its history, with its prior."""
@@ -397,7 +421,7 @@ class EmergenceDetector:
             if not impersonation(terms, self.brand):  # see _scam_into_other, asked once per cluster
                 indices = [i for i in indices if not self._names_lookalike(recent[i][2])]
             posts = [recent[i][1] for i in indices]
-            if len({p.author for p in posts}) >= self._authors_needed(terms):
+            if self._enough_authors(terms, posts, self.window):
                 clusters.append((terms, posts))
         return clusters
 
@@ -469,14 +493,19 @@ class EmergenceDetector:
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and (i.kind == "scam" or i.detected_at == window_end)
                        and impersonation(i.signature, self.brand)]
-        if not any(i.status == "open" for i in matches):
-            # The same problem told in another language shares no words: a cluster of the same kind as an
-            # incident that is live right now, with no evidence against it, continues that incident, rather
-            # than reopening a resolved one whose words it shares (yesterday's outage, told the same way).
-            matches = self._live_of_kind(kind, fresh_terms, w) or matches
+        authors = len({p.author for p in fresh})
+        topic = self._enough_authors(fresh_terms, fresh, w) and self._beyond_normal(fresh_terms, authors, w)
+        if topic and not any(i.status == "open" for i in matches):
+            # The same problem told in another language or phrasing shares no words: a cluster of the same
+            # kind as an incident that is live right now, with no evidence against it, continues that
+            # incident, rather than reopening a resolved one whose words it shares (yesterday's outage, told
+            # the same way). Live as of the cluster's first post: a second phrasing, a few posts an hour,
+            # has its fifth voice long after the first phrasing's last. Only a cluster that is a topic by
+            # itself: leftover posts of some other burst that read as this kind are no part of it.
+            began = -int(-min(p.at for p in fresh) // self.settings.window_s)  # the window of its first post
+            matches = self._live_of_kind(kind, fresh_terms, min(w, began)) or matches
         if not matches:
-            authors = len({p.author for p in fresh})
-            if authors < self._authors_needed(fresh_terms) or not self._beyond_normal(fresh_terms, authors, w):
+            if not topic:
                 return None
             incident = Incident(f"{int(window_end)}-{self.opened}", window_end, (fresh_terms or terms)[:12])
             incident.kind = kind  # provisional until decided: lets another cluster of this window join it
@@ -542,8 +571,8 @@ class EmergenceDetector:
         self.merged.append(younger)
 
     def _live_of_kind(self, kind: str, terms: list[str], w: int) -> list[Incident]:
-        """Open incidents of this alert kind, active within same_kind_within, whose evidence does not
-        contradict `terms`."""
+        """Open incidents of this alert kind, active within same_kind_within before window w, whose evidence
+        does not contradict `terms`."""
         recent = w - self.same_kind_within
         return [i for i in self.incidents.values()
                 if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
@@ -570,6 +599,21 @@ class EmergenceDetector:
             if is_evidence(t):
                 needed = s.min_authors_evidence
         return needed
+
+    def _enough_authors(self, terms: list[str], posts: list[Post], w: int) -> bool:
+        """The posts have the distinct authors a topic of these terms needs (_authors_needed), or the topic
+        is corroborated: a problem concept ('~outage') is bursting with it, and `min_authors_corroborated`
+        authors told that problem in its words within the short horizon. An outage told in four languages
+        makes '~outage' burst minutes before any one wording has five voices."""
+        s = self.settings
+        if len({p.author for p in posts}) >= self._authors_needed(terms):
+            return True
+        concepts = _PROBLEM_CONCEPTS.intersection(terms)
+        if not concepts or not any(not is_concept(t) and self._share(t) < s.specific_share for t in terms):
+            return False
+        since = (w - self.short) * s.window_s
+        telling = {p.author for p in posts if p.at > since and not concepts.isdisjoint(self._terms_of(p))}
+        return len(telling) >= s.min_authors_corroborated
 
     def _carries_topic(self, post_terms: frozenset[str], terms: list[str], telling: set[str]) -> bool:
         """A post belongs to a bursting cluster if it has one of its telling terms (evidence, or a word used
