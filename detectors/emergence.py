@@ -304,8 +304,8 @@ class EmergenceDetector:
     def _bursting(self, candidates: Iterable[str], w: int, words_need: int = 0) -> dict[str, float]:
         """Of the candidates, the terms with new authors in window w, those whose author count is improbably
         high now; values are their p-values. (A term with no new author has no new evidence.) With
-        `words_need`, words (terms that would need min_authors) need that many authors instead, over the
-        short horizon only: they are told with a problem concept bursting now.
+        `words_need`, only words (terms that would need min_authors) are tested, needing that many authors
+        instead, over the short horizon only: they are told with a problem concept bursting now.
 
         Every term with a new author is tested, so this loop is the detector's second hottest: _baseline
         and _normal_share are written out in it (same arithmetic, in the same order, so the result is the
@@ -321,7 +321,9 @@ class EmergenceDetector:
         for term in candidates:
             stats = terms[term]
             needed, increments = stats.needed, stats.increments
-            if words_need and needed == s.min_authors:
+            if words_need:
+                if needed != s.min_authors:
+                    continue  # evidence: tested as it always is
                 needed = words_need
             # A cheap first test, where rare terms stop: too few authors even before the horizon is aged
             # (in_horizon only shrinks with aging).
