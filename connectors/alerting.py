@@ -32,7 +32,8 @@ ALERT_ID_HEADER = "X-Earshot-Alert-Id"
 # Statuses worth trying again later; any other refusal (404 no_service, 400 invalid_payload, 401) will not
 # change by itself, so it fails the alert at once and says why.
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
-EVENT_WORDS = {"opened": "new", "escalated": "escalated", "resolved": "resolved", "reopened": "back"}
+EVENT_WORDS = {"opened": "new", "escalated": "escalated", "resolved": "resolved", "reopened": "back",
+               "reclassified": "reclassified as"}
 
 
 class DeliveryError(Exception):
@@ -55,7 +56,7 @@ class Sample:
 @dataclass(frozen=True)
 class Alert:
     alert_id: str
-    event: str                 # opened, escalated, resolved, withdrawn, reopened
+    event: str                 # opened, escalated, reclassified, resolved, withdrawn, reopened
     event_at: datetime
     incident_id: str
     kind: str

@@ -38,6 +38,7 @@ class Incident:
     severity: int = 1
     alerted_at: float | None = None            # first time its kind was alertable
     alert_withdrawn: bool = False              # alerted, then its kind turned harmless (and has not come back)
+    alerted_kind: str | None = None            # the problem kind the care team was last told it is
     decision: KindDecision | None = None
     last_window: int = 0
     merged_into: str | None = None             # set when folded into an older incident (a duplicate)
@@ -92,7 +93,8 @@ class Incident:
     def record(self, now: float) -> None:
         """Re-assess severity for the decided kind; log the alert (first time alertable), its withdrawal
         (an alerted incident whose kind turned harmless: the care team was told of a problem that no longer
-        looks like one), its return ('reopened': alertable again after a withdrawal) or an escalation."""
+        looks like one), its return ('reopened': alertable again after a withdrawal), a change of problem
+        kind ('reclassified': alerted as a complaint, it now reads as an outage) or an escalation."""
         posts = self.posts.values()
         hour_ago, two_hours_ago = now - 3600, now - 7200
         level = severity(self.kind, self.authors,
@@ -102,11 +104,16 @@ class Incident:
         alertable = self.kind in ALERT_KINDS
         if self.alerted_at is None:
             if alertable:
-                self.alerted_at = now
+                self.alerted_at, self.alerted_kind = now, self.kind
                 self.events.append(("opened", now, level))
         elif alertable == self.alert_withdrawn:  # an alerted incident turned harmless, or came back
             self.alert_withdrawn = not alertable
             self.events.append(("reopened" if alertable else "withdrawn", now, level))
+            if alertable:
+                self.alerted_kind = self.kind
+        elif alertable and self.kind != self.alerted_kind:
+            self.alerted_kind = self.kind
+            self.events.append(("reclassified", now, level))
         elif alertable and level > self.severity:
             self.events.append(("escalated", now, level))
         self.severity = level

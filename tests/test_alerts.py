@@ -81,6 +81,24 @@ def test_an_alert_withdrawn_is_told_where_the_alert_was_and_cancels_out_with_a_q
     assert decisions[1].reason == "superseded by a later reopened (flapping)" and told.open is True
 
 
+def test_a_reclassification_is_told_where_the_alert_was_whatever_the_severity():
+    # Alerted as a complaint, it now reads as an outage. A channel told before that it is open hears so, even
+    # below its minimum severity; one told nothing, or told it is over, is not told; an alert sent in the same
+    # run already gives the incident's kind as it is now, so that channel is not told twice.
+    now = T0 + timedelta(minutes=90)
+    spec = events(("opened", 0, 3), ("reclassified", 40, 2))
+    opened, told = decide(spec[:1], Told(), replace(RULES, min_severity=3), now, now)
+    decisions, told = decide(spec[1:], told, replace(RULES, min_severity=3), now, now)
+    assert statuses(opened + decisions) == [("opened", "pending"), ("reclassified", "pending")] and told.open
+    never_told, _ = decide(spec[1:], Told(), RULES, now, now)
+    assert never_told[0].reason == "nothing was alerted on this channel"
+    over, _ = decide(spec[1:], Told(open=False, severity=3, last_at=T0), RULES, now, now)
+    assert over[0].reason == "already told it is over"
+    one_run, _ = decide(spec, Told(), RULES, now, now)
+    assert statuses(one_run) == [("opened", "pending"), ("reclassified", "suppressed")]
+    assert one_run[1].reason == "this run's earlier alert already gave the new kind"
+
+
 def test_history_found_long_after_it_happened_is_recorded_but_not_sent():
     old = events(("opened", 0, 3))
     decisions, _ = decide(old, Told(), RULES, T0, T0 + timedelta(days=2))
@@ -183,6 +201,37 @@ def test_a_withdrawn_alert_reaches_the_channels_that_heard_of_it(scam_db, tmp_pa
     assert (payload["event"], payload["kind"], payload["incident_id"]) == ("withdrawn", "other", incident_id)
     assert slack.posted[slacked]["blocks"][0]["text"]["text"].startswith(
         "[Voltra] alert withdrawn, no longer looks like a problem: Other: ")
+
+
+def test_a_reclassified_incident_reaches_the_channels_that_heard_of_it_and_those_of_its_new_kind(
+        scam_db, tmp_path, receivers):
+    # A scam incident that alerted, then reads as an outage an hour later. The channel that heard of the
+    # scam hears of the change whatever its kinds; an outages-only channel, told nothing of a scam, hears
+    # of it now, once: the alert of its opening, which gives its kind as it is now.
+    slack, hook, smtp = receivers
+    scams_only = replace(channels(slack, hook, smtp)[0], kinds=("scam",))
+    outages_only = replace(channels(slack, hook, smtp)[1], kinds=("outage",))
+    settings = settings_with(scams_only, outages_only)
+    with connect(copy_of(scam_db, tmp_path)) as con:
+        incident_id, opened_at = con.execute(
+            "SELECT incident_id, event_at FROM incident_events JOIN incidents USING (incident_id) "
+            "WHERE event = 'opened' AND kind = 'scam' ORDER BY incident_id LIMIT 1").fetchall()[0]
+        con.execute("DELETE FROM incident_events WHERE incident_id = ? AND event_at > ?", [incident_id, opened_at])
+        run_alerts(con, settings, NOW, no_pause)
+        before = con.execute("SELECT channel, event FROM alerts WHERE incident_id = ? AND status = 'sent'",
+                             [incident_id]).fetchall()
+        con.execute("UPDATE incidents SET kind = 'outage' WHERE incident_id = ?", [incident_id])
+        con.execute("INSERT INTO incident_events VALUES (?, 'reclassified', ?, 3)",
+                    [incident_id, opened_at + timedelta(hours=1)])
+        slacked, hooked = len(slack.posted), len(hook.verified)
+        report = run_alerts(con, settings, NOW + timedelta(hours=1), no_pause)
+        after = con.execute("SELECT channel, status FROM alerts WHERE incident_id = ? AND event = 'reclassified' "
+                            "ORDER BY channel", [incident_id]).fetchall()
+    assert before == [("care-slack", "opened")]
+    assert after == [("care-slack", "sent"), ("ops-hook", "suppressed")] and report.sent == 2
+    assert slack.posted[slacked]["blocks"][0]["text"]["text"].startswith("[Voltra] reclassified as outage incident")
+    assert [(p["event"], p["kind"], p["incident_id"]) for p in hook.verified[hooked:]] == [
+        ("opened", "outage", incident_id)]
 
 
 def test_failed_deliveries_are_retried_with_backoff_and_every_attempt_recorded(scam_db, tmp_path, receivers):

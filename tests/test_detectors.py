@@ -181,6 +181,26 @@ def test_an_alert_on_what_turns_out_harmless_is_withdrawn_and_told_again_if_it_r
     assert incident.alerted_at == 60.0 and not incident.alert_withdrawn
 
 
+def test_an_alert_whose_problem_turns_out_another_kind_is_reclassified_once():
+    # Alerted as a complaint ('charged twice'), the incident's next posts say the app is down: the care team
+    # is told it is now an outage, once, and then of its escalations as usual.
+    incident = Incident("i1", 0.0, ["e7766"])
+
+    def grow(texts: list[str], at: float) -> str:
+        incident.add([Post("x", f"{at}-{n}", f"author-{at}-{n}", at, text, "en") for n, text in enumerate(texts)],
+                     int(at))
+        incident.decide("Nordwave")
+        incident.record(at)
+        return incident.kind
+
+    assert grow(["Nordwave charged me twice, E7766 on my statement"] * 3, 60.0) == "complaint"
+    assert grow(["Nordwave app is down, error E7766, can't log in"] * 8, 120.0) == "outage"
+    assert grow(["Nordwave app is down, error E7766, can't log in"] * 2, 180.0) == "outage"
+    assert grow(["Nordwave app is down, error E7766, can't log in"] * 60, 240.0) == "outage"
+    assert [event for event, _, _ in incident.events] == ["opened", "reclassified", "escalated"]
+    assert incident.alerted_kind == "outage"
+
+
 def test_poisson_tail():
     assert poisson_upper_tail(3, 0.5) == pytest.approx(1 - math.exp(-0.5) * (1 + 0.5 + 0.125), rel=1e-9)
     assert poisson_upper_tail(0, 2.0) == 1.0
@@ -259,9 +279,10 @@ def test_an_outage_told_in_four_languages_is_raised_before_any_wording_has_five_
 
 
 def test_a_burst_concept_corroborates_only_what_is_told_with_it_now():
-    # During a scam wave '~scam' bursts. Three everyday questions about linking a card carry a scam cue and
-    # a word used by few ('link'); asked hours apart they are no part of the burst, asked within its short
-    # horizon they are three voices telling it. A word used by many is never corroborated.
+    # A cluster's terms all burst: here '~scam', during some scam wave, and 'link'. Three everyday questions
+    # about linking a card carry a scam cue and a word used by few ('link'); asked hours apart they are no
+    # part of the burst, asked within its short horizon they are three voices telling it. A word used by
+    # many ('card') is never corroborated, nor a word without a bursting concept.
     detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=IGNORE)
     replay(detector, background(3))
     now = detector.window * detector.settings.window_s

@@ -9,6 +9,10 @@ Per incident and channel, events are decided in order against what the channel h
   an alerted incident turned out harmless, a campaign rather than a complaint; it closes the alert as
   `resolved` does). Within `cooldown` of the last alert they wait: a resolve that is followed by a reopen
   while waiting (flapping) cancels out, and only the state the incident settles in is sent.
+- `reclassified` (an alerted incident now reads as another kind of problem: a complaint that is an outage)
+  is sent to a channel told before this run that the incident is open, whatever the severity. An alert
+  always gives the incident's kind as it is now, so a channel hearing of it for the first time in this run
+  learns the new kind from that alert.
 - An event found long after it happened (a backfill of history) is recorded as suppressed, not sent.
 Suppressed events are recorded with the reason, so "why was I not told?" has an answer.
 """
@@ -25,7 +29,7 @@ CLOSING_EVENTS = ("resolved", "withdrawn")   # they say the alert is over
 @dataclass(frozen=True)
 class Event:
     incident_id: str
-    event: str           # opened, escalated, resolved, withdrawn, reopened, merged
+    event: str           # opened, escalated, reclassified, resolved, withdrawn, reopened, merged
     event_at: datetime
     severity: int
 
@@ -61,10 +65,10 @@ def decide(events: list[Event], told: Told, rules: Rules, event_now: datetime, w
     """Decisions for `events` (not yet decided, in event-time order), and what the channel will have been
     told after them. `event_now` is how far the detector has processed; events after one that must wait
     for the cooldown stay undecided (the next run decides them)."""
-    decisions = []
+    decisions, heard_before = [], told.open is True
     for i, event in enumerate(events):
         later = events[i + 1:]
-        reason = _suppression(event, later, told, rules, wall_now)
+        reason = _suppression(event, later, told, rules, wall_now, heard_before)
         if reason is None and event.event in STATE_EVENTS and told.last_at is not None \
                 and event_now < told.last_at + rules.cooldown:
             break   # the cooldown since the last alert has not passed: decide once it has
@@ -74,8 +78,10 @@ def decide(events: list[Event], told: Told, rules: Rules, event_now: datetime, w
     return decisions, told
 
 
-def _suppression(event: Event, later: list[Event], told: Told, rules: Rules, wall_now: datetime) -> str | None:
-    """Why this event is not sent (None: send it)."""
+def _suppression(event: Event, later: list[Event], told: Told, rules: Rules, wall_now: datetime,
+                 heard_before: bool) -> str | None:
+    """Why this event is not sent (None: send it). `heard_before`: the channel was told the incident is open
+    before this run."""
     if event.event == "merged":
         return "merged into another incident"
     if wall_now - event.event_at > rules.found_after:
@@ -87,6 +93,12 @@ def _suppression(event: Event, later: list[Event], told: Told, rules: Rules, wal
         if told.open is None:
             return "nothing was alerted on this channel"
         return "already told it is over" if told.open is False else None
+    if event.event == "reclassified":
+        if told.open is None:
+            return "nothing was alerted on this channel"
+        if told.open is False:
+            return "already told it is over"
+        return None if heard_before else "this run's earlier alert already gave the new kind"
     if event.severity < rules.min_severity:
         return f"severity {event.severity} is below this channel's minimum {rules.min_severity}"
     if told.open is None:

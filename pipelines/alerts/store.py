@@ -87,8 +87,10 @@ def plan_alerts(con: duckdb.DuckDBPyConnection, settings: Settings, now: datetim
                 status = decided.get(alert_id(event, channel.name))
                 if status is None:
                     # A withdrawal concerns an incident that is now harmless: it is decided (told if the
-                    # channel heard of the alert) whatever the channel's kinds.
-                    if kind in channel.kinds or event.event == "withdrawn":
+                    # channel heard of the alert) whatever the channel's kinds; so is a reclassification on
+                    # a channel that heard of the alert (a scams channel hears it is now an outage).
+                    if kind in channel.kinds or event.event == "withdrawn" or (
+                            event.event == "reclassified" and told.open):
                         undecided.append(event)
                 elif status != "suppressed":
                     told = told.after(event)

@@ -30,8 +30,9 @@ COMMON = {
     "actor": "Who did it: the name entered in the dashboard, the CLI user, or `earshot (...)` for the pipeline.",
     "action": "What was done.",
     "severity": "1 (minor) to 5 (severe): size, growth, distinct authors, kind and spread.",
-    "event": "`opened`, `escalated`, `resolved`, `withdrawn` (it alerted, then turned out harmless: its kind "
-             "is now `other`), `reopened` or `merged`.",
+    "event": "`opened`, `escalated`, `reclassified` (it alerted, and now reads as another kind of problem), "
+             "`resolved`, `withdrawn` (it alerted, then turned out harmless: its kind is now `other`), `reopened` "
+             "or `merged`.",
     "event_at": "When the lifecycle event happened, in event time.",
     "status": "Where the row is in its lifecycle (values listed with the table).",
     "error": "The last error, in one line (never a secret).",
@@ -144,7 +145,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "status_at": "When they did.",
     }),
     "incident_messages": ("Which messages belong to which incident.", {}),
-    "incident_events": ("Each incident's lifecycle: opened, escalated, resolved, withdrawn, reopened, merged.", {}),
+    "incident_events": ("Each incident's lifecycle: opened, escalated, reclassified, resolved, withdrawn, reopened, "
+                        "merged.", {}),
     "incident_actions": ("What people did to incidents: acknowledge, resolve, reopen.", {}),
     "detector_state": ("Each detector's watermark and state, so that detection resumes where it stopped.", {
         "name": "The detector.", "version": "Its version: a new one replays history.",
