@@ -161,21 +161,23 @@ def test_an_angry_emoji_tells_that_something_is_wrong_not_what():
     assert fee.kind == "complaint"
 
 
+def grown(incident: Incident, texts: list[str], at: float) -> str:
+    """The incident's kind once these posts, each by a new author, joined it at `at` (decided and recorded)."""
+    incident.add([Post("x", f"{at}-{n}", f"author-{at}-{n}", at, text, "en") for n, text in enumerate(texts)],
+                 int(at))
+    incident.decide("Nordwave")
+    incident.record(at)
+    return incident.kind
+
+
 def test_an_alert_on_what_turns_out_harmless_is_withdrawn_and_told_again_if_it_returns():
     incident = Incident("i1", 0.0, ["#nordwavegiveaway"])
 
-    def grow(texts: list[str], at: float) -> str:
-        incident.add([Post("x", f"{at}-{n}", f"author-{at}-{n}", at, text, "en") for n, text in enumerate(texts)],
-                     int(at))
-        incident.decide("Nordwave")
-        incident.record(at)
-        return incident.kind
-
-    assert grow(["Nordwave charged me twice for the #NordwaveGiveaway entry"] * 3, 60.0) == "complaint"
+    assert grown(incident, ["Nordwave charged me twice for the #NordwaveGiveaway entry"] * 3, 60.0) == "complaint"
     praise = "thank you Nordwave, love it 🎉 #NordwaveGiveaway"
-    assert grow([praise] * 6, 120.0) == "other" and incident.alert_withdrawn
-    assert grow([praise] * 30, 180.0) == "other"          # a trend growing: no escalation while withdrawn
-    assert grow(["Nordwave charged me twice, refund it #NordwaveGiveaway"] * 40, 240.0) == "complaint"
+    assert grown(incident, [praise] * 6, 120.0) == "other" and incident.alert_withdrawn
+    assert grown(incident, [praise] * 30, 180.0) == "other"          # a trend growing: no escalation while withdrawn
+    assert grown(incident, ["Nordwave charged me twice, refund it #NordwaveGiveaway"] * 40, 240.0) == "complaint"
     assert [(event, at) for event, at, _ in incident.events] == [("opened", 60.0), ("withdrawn", 120.0),
                                                                   ("reopened", 240.0)]
     assert incident.alerted_at == 60.0 and not incident.alert_withdrawn
@@ -186,17 +188,10 @@ def test_an_alert_whose_problem_turns_out_another_kind_is_reclassified_once():
     # is told it is now an outage, once, and then of its escalations as usual.
     incident = Incident("i1", 0.0, ["e7766"])
 
-    def grow(texts: list[str], at: float) -> str:
-        incident.add([Post("x", f"{at}-{n}", f"author-{at}-{n}", at, text, "en") for n, text in enumerate(texts)],
-                     int(at))
-        incident.decide("Nordwave")
-        incident.record(at)
-        return incident.kind
-
-    assert grow(["Nordwave charged me twice, E7766 on my statement"] * 3, 60.0) == "complaint"
-    assert grow(["Nordwave app is down, error E7766, can't log in"] * 8, 120.0) == "outage"
-    assert grow(["Nordwave app is down, error E7766, can't log in"] * 2, 180.0) == "outage"
-    assert grow(["Nordwave app is down, error E7766, can't log in"] * 60, 240.0) == "outage"
+    assert grown(incident, ["Nordwave charged me twice, E7766 on my statement"] * 3, 60.0) == "complaint"
+    assert grown(incident, ["Nordwave app is down, error E7766, can't log in"] * 8, 120.0) == "outage"
+    assert grown(incident, ["Nordwave app is down, error E7766, can't log in"] * 2, 180.0) == "outage"
+    assert grown(incident, ["Nordwave app is down, error E7766, can't log in"] * 60, 240.0) == "outage"
     assert [event for event, _, _ in incident.events] == ["opened", "reclassified", "escalated"]
     assert incident.alerted_kind == "outage"
 
