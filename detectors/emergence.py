@@ -363,7 +363,7 @@ class EmergenceDetector:
                 break
             if not concepts.isdisjoint(terms):
                 found |= terms
-        return {t for t in found if not is_concept(t) and self._share(t) < self.settings.specific_share}
+        return set(filter(self._specific_word, found))
 
     def _normal_share(self, stats: TermStats, baseline: float, total_base: float) -> float:
         """The share of active authors expected to use the term: its history, with its prior."""
@@ -469,8 +469,7 @@ class EmergenceDetector:
         an earlier incident's posts, which must not glue a new problem (another error code, another fake
         account) onto the old one."""
         assigned = {key for i in self.incidents.values() if i.status == "open" for key in i.posts}
-        telling = {t for t in terms if not is_concept(t)
-                   and (is_evidence(t) or self._share(t) < self.settings.specific_share)}
+        telling = {t for t in terms if is_evidence(t) or self._specific_word(t)}
         fresh, fresh_terms_all = [], set()
         for p in posts:
             post_terms = self._terms_of(p)
@@ -495,9 +494,10 @@ class EmergenceDetector:
             matches = [i for i in self.incidents.values()
                        if i.status == "open" and (i.kind == "scam" or i.detected_at == window_end)
                        and impersonation(i.signature, self.brand)]
-        authors = len({p.author for p in fresh})
-        topic = self._enough_authors(fresh_terms, fresh, w) and self._beyond_normal(fresh_terms, authors, w)
-        if topic and not any(i.status == "open" for i in matches):
+        # Asked only when no live incident matches: whether the fresh posts could open an incident.
+        topic = not any(i.status == "open" for i in matches) and self._enough_authors(fresh_terms, fresh, w) \
+            and self._beyond_normal(fresh_terms, len({p.author for p in fresh}), w)
+        if topic:
             # The same problem told in another language or phrasing shares no words: a cluster of the same
             # kind as an incident that is live right now, with no evidence against it, continues that
             # incident, rather than reopening a resolved one whose words it shares (yesterday's outage, told
@@ -611,7 +611,7 @@ class EmergenceDetector:
         if len({p.author for p in posts}) >= self._authors_needed(terms):
             return True
         concepts = _PROBLEM_CONCEPTS.intersection(terms)
-        if not concepts or not any(not is_concept(t) and self._share(t) < s.specific_share for t in terms):
+        if not concepts or not any(map(self._specific_word, terms)):
             return False
         since = (w - self.short) * s.window_s
         telling = {p.author for p in posts if p.at > since and not concepts.isdisjoint(self._terms_of(p))}
@@ -644,7 +644,7 @@ class EmergenceDetector:
         shared = {t for t in set(terms).intersection(signature) if not is_concept(t)}
         if any(is_evidence(t) for t in shared):
             return True
-        specific = [t for t in shared if self._share(t) < self.settings.specific_share]
+        specific = list(filter(self._specific_word, shared))
         return (len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
                 and not self._scam_into_other(terms, signature))
 
@@ -657,6 +657,10 @@ class EmergenceDetector:
         """The terms name a handle or domain made to look like the brand's."""
         terms = [t for t in terms if t[0] == "@" or t.startswith("domain:")]
         return bool(terms) and impersonation(terms, self.brand)
+
+    def _specific_word(self, term: str) -> bool:
+        """A word (not a concept) used by under `specific_share` of authors: telling of one topic."""
+        return not is_concept(term) and self._share(term) < self.settings.specific_share
 
     def _share(self, term: str) -> float:
         """The term's share of authors: its history, and the current horizon, with the prior."""

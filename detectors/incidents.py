@@ -37,8 +37,8 @@ class Incident:
     kind: str = "other"
     severity: int = 1
     alerted_at: float | None = None            # first time its kind was alertable
-    alert_withdrawn: bool = False              # alerted, then its kind turned harmless (and has not come back)
-    alerted_kind: str | None = None            # the problem kind the care team was last told it is
+    alerted_kind: str | None = None            # the problem kind the care team was last told it is; None
+                                               # before its alert, and once the alert is withdrawn
     decision: KindDecision | None = None
     last_window: int = 0
     merged_into: str | None = None             # set when folded into an older incident (a duplicate)
@@ -90,6 +90,11 @@ class Incident:
         self.kind = self.decision.kind
         return self.kind
 
+    @property
+    def alert_withdrawn(self) -> bool:
+        """It alerted, then its kind turned harmless (and has not come back)."""
+        return self.alerted_at is not None and self.alerted_kind is None
+
     def record(self, now: float) -> None:
         """Re-assess severity for the decided kind; log the alert (first time alertable), its withdrawal
         (an alerted incident whose kind turned harmless: the care team was told of a problem that no longer
@@ -107,10 +112,8 @@ class Incident:
                 self.alerted_at, self.alerted_kind = now, self.kind
                 self.events.append(("opened", now, level))
         elif alertable == self.alert_withdrawn:  # an alerted incident turned harmless, or came back
-            self.alert_withdrawn = not alertable
             self.events.append(("reopened" if alertable else "withdrawn", now, level))
-            if alertable:
-                self.alerted_kind = self.kind
+            self.alerted_kind = self.kind if alertable else None
         elif alertable and self.kind != self.alerted_kind:
             self.alerted_kind = self.kind
             self.events.append(("reclassified", now, level))

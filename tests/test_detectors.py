@@ -465,8 +465,9 @@ def test_incidents_with_contradicting_evidence_are_never_merged():
 
 # ---- the scoring protocol ------------------------------------------------------------------------------
 def incident(iid: str, kind: str, keys: list[str], at: float) -> Incident:
-    i = Incident(iid, at, ["x"], {("x", k): Post("x", k, k, at, "", "en") for k in keys}, kind=kind, alerted_at=at)
-    return i
+    """An incident that alerted at `at` and is now of `kind` ('other': its alert withdrawn)."""
+    return Incident(iid, at, ["x"], {("x", k): Post("x", k, k, at, "", "en") for k in keys}, kind=kind,
+                    alerted_at=at, alerted_kind=kind if kind in ALERT_KINDS else None)
 
 
 def test_score_follows_the_contract_protocol():
@@ -482,7 +483,7 @@ def test_score_follows_the_contract_protocol():
         incident("i5", "other", ["b1"], 1100.0),                 # alerted, then turned harmless: withdrawn
         incident("i6", "other", ["c1"], 70.0),                   # never alerted
     ]
-    incidents[4].alert_withdrawn, incidents[5].alerted_at = True, None
+    incidents[5].alerted_at = None
     result = score(incidents, labels, events, days=2)
     assert (result.events, result.alerts, result.matched_events) == (2, 4, 1)
     assert result.recall == 0.5 and result.precision == 0.5

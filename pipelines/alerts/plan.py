@@ -89,16 +89,14 @@ def _suppression(event: Event, later: list[Event], told: Told, rules: Rules, wal
         return f"found {minutes} min after it happened (alerts.max_age_minutes)"
     if event.event in STATE_EVENTS and any(e.event in STATE_EVENTS for e in later):
         return f"superseded by a later {next(e.event for e in later if e.event in STATE_EVENTS)} (flapping)"
-    if event.event in CLOSING_EVENTS:
-        if told.open is None:
-            return "nothing was alerted on this channel"
-        return "already told it is over" if told.open is False else None
-    if event.event == "reclassified":
+    if event.event in CLOSING_EVENTS or event.event == "reclassified":   # news only where the alert was
         if told.open is None:
             return "nothing was alerted on this channel"
         if told.open is False:
             return "already told it is over"
-        return None if heard_before else "this run's earlier alert already gave the new kind"
+        if event.event == "reclassified" and not heard_before:
+            return "this run's earlier alert already gave the new kind"
+        return None
     if event.severity < rules.min_severity:
         return f"severity {event.severity} is below this channel's minimum {rules.min_severity}"
     if told.open is None:
