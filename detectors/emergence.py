@@ -6,12 +6,13 @@ For every window (a minute of event time) the detector
 2. tests every term with new authors in the window over a short (30 min) and a long (3 h) horizon: the
    count is compared with what is normal for the term, its share of all authors so far (an exponentially
    decaying history with a 3-day half-life, fed only with windows that have left the horizon, so a burst
-   never raises its own baseline), scaled by how many authors are active now (which absorbs the daily
-   and weekly rhythm). Before there is history, a term's share comes from how common the word is in its
-   language (wordfreq): rare terms need few authors, common ones a real jump. A term bursts when the
-   Poisson tail is below `max_p`, it has `min_authors` distinct authors (fewer for evidence, two for a
-   distinctive string such as a fake handle: text.is_distinctive, and three for a word told in the last
-   30 minutes with a problem concept such as '~outage' that bursts) and `min_lift` times the expectation;
+   never raises its own baseline, and never with the posts of an alerted incident), scaled by how many
+   authors are active now (which absorbs the daily and weekly rhythm). Before there is history, a term's
+   share comes from how common the word is in its language (wordfreq): rare terms need few authors,
+   common ones a real jump. A term bursts when the Poisson tail is below `max_p`, it has `min_authors`
+   distinct authors (fewer for evidence, two for a distinctive string such as a fake handle:
+   text.is_distinctive, and three for a word told in the last 30 minutes with a problem concept such as
+   '~outage' that bursts) and `min_lift` times the expectation;
 3. clusters bursting terms that share messages (so "error", "503" and a Czech "chyba" with the same code
    become one topic), attaches clusters and matching new messages to open incidents, opens new ones,
    resolves quiet ones and reopens returning ones.
@@ -60,7 +61,8 @@ class DetectorSettings:
     join_shared_terms: int = 2         # a post or cluster joins an incident sharing this many specific terms
     specific_share: float = 0.02       # ...where specific means used by under 2% of authors, or evidence
     resolve_after_s: int = 2 * 3600    # this long without a new message: resolved
-    reopen_within_s: int = 86400       # a topic returning within this reopens its incident
+    reopen_within_s: int = 6 * 3600    # a topic returning within this of its incident's last message
+                                       # reopens it; the next day's is a new incident
     same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this long
                                        # before the cluster's first post
     trend_authors: int = 20            # an incident this many authors into it with no kind is a trend
@@ -87,6 +89,8 @@ class TermStats:
     needed: int = 0                                            # distinct authors it needs to burst alone
     short_from: int = 0   # index in `increments` of the first one counted in in_short (see recent_count)
     in_short: int = 0     # sum of increments[short_from:]
+    told_problem: dict[int, int] | None = None  # window -> of its increment, the authors whose post is in an
+                                                # alerted incident: kept out of `base` when it ages
 
     def add(self, w: int, n: int) -> None:
         """n new authors in window w (the newest)."""
@@ -110,7 +114,7 @@ class TermStats:
         `base_window`; `decay` is the factor per window). Afterwards in_horizon is exactly the number of
         authors last counted after the horizon (an author is counted again only once their last count has
         left it). Every increment passes here once: the loop is kept on locals."""
-        increments = self.increments
+        increments, told_problem = self.increments, self.told_problem
         base, base_window, short_from, in_short = self.base, self.base_window, self.short_from, self.in_short
         aged = 0
         while increments and increments[0][0] <= horizon:
@@ -120,6 +124,8 @@ class TermStats:
             else:
                 in_short -= n
             aged += n
+            if told_problem:
+                n -= min(n, told_problem.pop(aged_w, 0))
             base = base * decay ** (aged_w - base_window) + n
             base_window = aged_w
         self.base, self.base_window, self.short_from, self.in_short = base, base_window, short_from, in_short
@@ -198,6 +204,7 @@ class EmergenceDetector:
         self.window = -1
         self.first_window = -1
         self.opened = 0   # incidents ever opened: the tail of their ids, unique and the same on replay
+        self.kept_out: set[tuple[str, str]] = set()  # posts of alerted problems, left out of normal
         self.merged: list[Incident] = []  # folded into another during this window: reported, then dropped
 
     # ---- the stream ---------------------------------------------------------------------------------
@@ -255,8 +262,11 @@ class EmergenceDetector:
                 changed[twin.incident_id] = twin
                 twin.decide(self.brand)
                 twin.record(window_end)
+                incident = twin
             else:
                 incident.record(window_end)
+            if incident.alerted_kind is not None:
+                self._keep_out_of_normal(incident)
         for incident in self.merged:  # a duplicate raised earlier: its store must say where it went
             changed[incident.incident_id] = incident
         self.merged = []
@@ -289,6 +299,29 @@ class EmergenceDetector:
                 counted[term] = 1
             else:
                 counted[term] = n + 1
+
+    def _keep_out_of_normal(self, incident: Incident) -> None:
+        """Leave the authors of an alerted problem's posts out of what is normal for their terms. A fake
+        handle that comes back with the next scam wave, or the sum of last week's double charge, would
+        otherwise have taught the detector that they are routine, and their return would need a far
+        bigger burst to be seen. The counts stand while in the horizon (the problem is happening now);
+        they are kept out of the history when their window ages (TermStats.age_until)."""
+        horizon, window_s = self.window - self.long, self.settings.window_s
+        kept_out = self.kept_out
+        for key, post in incident.posts.items():
+            if key in kept_out:
+                continue
+            kept_out.add(key)
+            w = -int(-post.at // window_s)  # the window the post was counted in
+            seen = self.seen.get(post.author)
+            if w <= horizon or seen is None:
+                continue  # aged already
+            for term in self._terms_of(post):
+                stats = self.terms.get(term)
+                if seen.get(term) == w and stats is not None:  # this window counted the author for it
+                    if stats.told_problem is None:
+                        stats.told_problem = {}
+                    stats.told_problem[w] = stats.told_problem.get(w, 0) + 1
 
     def _age(self, w: int) -> None:
         """Drop posts that left the long horizon (term baselines age lazily, in TermStats.age_until)."""
@@ -486,7 +519,7 @@ class EmergenceDetector:
                    if ((_overlap(keys if i.status == "open" else fresh_keys, i.posts.keys()) >= 0.3
                         and not conflicting(fresh_terms, i.signature))
                        or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
-                           else self._same_specific_topic(fresh_terms, i.signature)))
+                           else self._returns(fresh_terms, i.signature)))
                    and not self._told_apart(decision.tells, fresh_terms_all, i)]
         if not matches and impersonation(fresh_terms, self.brand):
             # One impersonation wave shows up as several handles and domains: keep it one incident.
@@ -648,6 +681,12 @@ class EmergenceDetector:
         return (len(specific) >= self.settings.join_shared_terms and not conflicting(terms, signature)
                 and not self._scam_into_other(terms, signature))
 
+    def _returns(self, terms: list[str], signature: list[str]) -> bool:
+        """A resolved incident's problem is back: the cluster tells its specific topic, with no evidence
+        against it. A live scam wave takes in a new fake account that quotes its domain (one wave shows
+        several); once the wave is over, its domain quoted with a new account is the scammers' next one."""
+        return self._same_specific_topic(terms, signature) and not conflicting(terms, signature)
+
     def _scam_into_other(self, terms: Iterable[str], signature: list[str]) -> bool:
         """A message naming a fake account or a look-alike link belongs to a scam, not to an incident with
         no such evidence however many words they share: 'unpaid bill' is a complaint and a phishing SMS."""
@@ -691,7 +730,8 @@ class EmergenceDetector:
         """Forget terms with no history worth keeping: one-off words (order numbers, names, typos) that a
         single author used once are not learned; the authors who have not posted within the long horizon;
         and, in a big map of an author still posting, the terms counted outside the horizon (a stale entry
-        is harmless, _count_post treats it as absent: only memory is at stake)."""
+        is harmless, _count_post treats it as absent: only memory is at stake); and the posts kept out of
+        normal of incidents no longer kept."""
         horizon = w - self.long
         terms = self.terms
         for term, stats in list(terms.items()):
@@ -705,3 +745,4 @@ class EmergenceDetector:
                 del self.last_post[author], seen[author]
             elif len(seen[author]) > STALE_TERMS:
                 seen[author] = {t: lw for t, lw in seen[author].items() if lw > horizon}
+        self.kept_out &= {key for incident in self.incidents.values() for key in incident.posts}

@@ -463,6 +463,47 @@ def test_incidents_with_contradicting_evidence_are_never_merged():
     assert {key[1][0] for key in sums["amount:7"].posts} == {"b"}
 
 
+def test_a_fake_account_back_days_later_is_raised_as_soon_as_the_first_time():
+    # A wave of 30 customers quoting a fake account alerts; two days later the scammers use it again. The
+    # first wave's voices are no part of what is normal for the handle, so its return is raised at the
+    # second customer quoting it, as a never-seen handle is, not once it outgrows the first wave.
+    scam = ["@voltra_help_desk asked me for my card PIN, is this you?",
+            "got a DM from @voltra_help_desk saying they are Voltra support, they want my one-time code"]
+    again_at = OUTAGE_AT + 2 * DAY
+    found = detect(background(5) + burst(OUTAGE_AT, scam, 30, 60, "s") + burst(again_at, scam, 6, 30, "r"))
+    alerts = sorted((i for i in found.values() if i.kind == "scam"), key=lambda i: i.detected_at)
+    assert len(alerts) == 2 and {key[1][0] for key in alerts[1].posts} == {"r"}
+    second_post = again_at + 5 * 60  # burst(): six posts 5 minutes apart
+    assert alerts[1].detected_at == -(-second_post // 60) * 60
+
+
+@pytest.mark.parametrize("hours_later, incidents", [(4, 1), (22, 2)])
+def test_a_problem_back_within_hours_reopens_its_incident_and_the_next_days_is_a_new_one(hours_later, incidents):
+    # The same outage told the same way, after its incident resolved (2 quiet hours): back within hours it
+    # is the same problem returning; the next day it is a new one, with its own alert and notice.
+    posts = background(4) + burst(OUTAGE_AT, OUTAGE, 20, 40, "a") + burst(OUTAGE_AT + hours_later * 3600,
+                                                                           OUTAGE, 20, 40, "b")
+    outages = [i for i in detect(posts).values() if i.kind == "outage"]
+    assert len(outages) == incidents and all(i.alerted_at is not None for i in outages)
+    if incidents == 1:
+        lifecycle = [event for event, _, _ in outages[0].events if event != "escalated"]
+        assert lifecycle == ["opened", "resolved", "reopened", "resolved"]
+        assert {key[1][0] for key in outages[0].posts} == {"a", "b"}
+    else:
+        assert [{key[1][0] for key in i.posts} for i in outages] == [{"a"}, {"b"}]
+
+
+def test_a_resolved_scam_waves_domain_quoted_with_a_new_fake_account_is_the_next_wave():
+    # While a wave is live, a second handle quoting its domain is the same wave; once it is over, its
+    # domain with a new fake account is the scammers' next wave: its own alert, not a reopening.
+    first = burst(OUTAGE_AT, ["@voltra_help_desk sent me to voltra-verify.com to check my card, is this you?"],
+                  20, 40, "s")
+    next_wave = burst(OUTAGE_AT + 4 * 3600, ["@voltra_care_team sent me to voltra-verify.com for my card PIN, scam?"],
+                      10, 20, "n")
+    scams = [i for i in detect(background(3) + first + next_wave).values() if i.kind == "scam"]
+    assert sorted("".join(sorted({key[1][0] for key in i.posts})) for i in scams) == ["n", "s"]  # apart
+
+
 # ---- the scoring protocol ------------------------------------------------------------------------------
 def incident(iid: str, kind: str, keys: list[str], at: float) -> Incident:
     """An incident that alerted at `at` and is now of `kind` ('other': its alert withdrawn)."""
@@ -530,8 +571,9 @@ def test_an_outage_during_a_fee_complaint_stays_its_own_incident(seed, complaint
     assert complaint not in result.missed
 
 
-@pytest.mark.parametrize("seed", [8, 22, 68, 72])
-def test_a_second_wording_that_began_while_the_problem_was_live_continues_its_incident(seed):
+@pytest.mark.parametrize("seed, event", [(8, "2026-10-23-0"), (22, "2026-10-22-0"), (68, "2026-10-27-0"),
+                                         (72, "2026-10-25-0")])
+def test_a_second_wording_that_began_while_the_problem_was_live_continues_its_incident(seed, event):
     # Held-out stream 72: an outage alerts on 'la app de Nordwave da el error E7766' at 07:48, its posts
     # pause after 08:16, and 'los datos móviles no funcionan' (from 08:05, a few an hour) has its fifth
     # voice at 09:27, 71 minutes later: past the hour a same-kind cluster has to continue a live incident,
@@ -539,7 +581,7 @@ def test_a_second_wording_that_began_while_the_problem_was_live_continues_its_in
     # counts is when the cluster's posts began, not when they were enough.
     from benchmarks.detection_eval import evaluate
     result, _, _ = evaluate("heldout", seed, DetectorSettings())
-    assert result.duplicates == 0 and result.recall == 1.0
+    assert result.duplicates == 0 and event not in result.missed
 
 
 def test_leftover_posts_never_keep_a_live_incident_going_by_their_kind_alone():
