@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, KeysView
 from dataclasses import dataclass, field, fields
+from itertools import islice
 from operator import attrgetter
 
 from detectors.cues import CONCEPT_KINDS
@@ -204,7 +205,9 @@ class EmergenceDetector:
         self.window = -1
         self.first_window = -1
         self.opened = 0   # incidents ever opened: the tail of their ids, unique and the same on replay
-        self.kept_out: set[tuple[str, str]] = set()  # posts of alerted problems, left out of normal
+        self.kept_out: set[tuple[str, str]] = set()  # posts of alerted problems, left out of normal,
+        self.kept_out_of: dict[str, int] = {}          # and per incident, how many of its posts (in the
+                                                       # order they joined) have been looked at for it
         self.merged: list[Incident] = []  # folded into another during this window: reported, then dropped
 
     # ---- the stream ---------------------------------------------------------------------------------
@@ -307,9 +310,11 @@ class EmergenceDetector:
         bigger burst to be seen. The counts stand while in the horizon (the problem is happening now);
         they are kept out of the history when their window ages (TermStats.age_until)."""
         horizon, window_s = self.window - self.long, self.settings.window_s
-        kept_out = self.kept_out
-        for key, post in incident.posts.items():
-            if key in kept_out:
+        kept_out, done = self.kept_out, self.kept_out_of.get(incident.incident_id, 0)
+        self.kept_out_of[incident.incident_id] = len(incident.posts)
+        # Only the posts that joined since the last call: a big incident changes in most windows.
+        for key, post in islice(incident.posts.items(), done, None):
+            if key in kept_out:  # folded in from another alerted incident
                 continue
             kept_out.add(key)
             w = -int(-post.at // window_s)  # the window the post was counted in
@@ -746,3 +751,4 @@ class EmergenceDetector:
             elif len(seen[author]) > STALE_TERMS:
                 seen[author] = {t: lw for t, lw in seen[author].items() if lw > horizon}
         self.kept_out &= {key for incident in self.incidents.values() for key in incident.posts}
+        self.kept_out_of = {iid: n for iid, n in self.kept_out_of.items() if iid in self.incidents}
