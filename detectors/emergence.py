@@ -138,6 +138,12 @@ _CONCEPTS = tuple((f"~{kind}", kind) for kind in CONCEPT_KINDS)
 _PROBLEM_CONCEPTS = frozenset(f"~{kind}" for kind in ALERT_KINDS)
 
 
+def window_of(at: float, window_s: int) -> int:
+    """The index of the window a post at `at` is counted in: the one ending at or after it (a window
+    holds the posts with window_end - window_s < at <= window_end)."""
+    return -int(-at // window_s)
+
+
 def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[int]) -> dict[str, int]:
     """How many of the posts recent[i] carry a cue of each kind, read from their concept terms: terms_of
     adds '~kind' for exactly the kinds cues.post_cues finds, so this equals a CueTally's hits without
@@ -309,7 +315,7 @@ class EmergenceDetector:
         otherwise have taught the detector that they are routine, and their return would need a far
         bigger burst to be seen. The counts stand while in the horizon (the problem is happening now);
         they are kept out of the history when their window ages (TermStats.age_until)."""
-        horizon, window_s = self.window - self.long, self.settings.window_s
+        horizon = self.window - self.long
         kept_out, done = self.kept_out, self.kept_out_of.get(incident.incident_id, 0)
         self.kept_out_of[incident.incident_id] = len(incident.posts)
         # Only the posts that joined since the last call: a big incident changes in most windows.
@@ -317,7 +323,7 @@ class EmergenceDetector:
             if key in kept_out:  # folded in from another alerted incident
                 continue
             kept_out.add(key)
-            w = -int(-post.at // window_s)  # the window the post was counted in
+            w = window_of(post.at, self.settings.window_s)
             seen = self.seen.get(post.author)
             if w <= horizon or seen is None:
                 continue  # aged already
@@ -542,7 +548,7 @@ class EmergenceDetector:
             # the same way). Live as of the cluster's first post: a second phrasing, a few posts an hour,
             # has its fifth voice long after the first phrasing's last. Only a cluster that is a topic by
             # itself: leftover posts of some other burst that read as this kind are no part of it.
-            began = -int(-min(p.at for p in fresh) // self.settings.window_s)  # the window of its first post
+            began = window_of(min(p.at for p in fresh), self.settings.window_s)  # of its first post
             matches = self._live_of_kind(kind, fresh_terms, min(w, began)) or matches
         if not matches:
             if not topic:

@@ -5,7 +5,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from detectors.emergence import EmergenceDetector
+from detectors.emergence import EmergenceDetector, window_of
 from detectors.incidents import Incident, Post
 
 
@@ -14,7 +14,7 @@ def windows(posts: Iterable[Post], window_s: int) -> Iterator[tuple[float, list[
     current_end: float | None = None
     batch: list[Post] = []
     for post in posts:
-        end = (int(post.at // window_s) + (0 if post.at % window_s == 0 else 1)) * window_s
+        end = window_of(post.at, window_s) * window_s
         if current_end is None:
             current_end = end
         while end > current_end:
