@@ -62,8 +62,9 @@ class DetectorSettings:
     join_shared_terms: int = 2         # a post or cluster joins an incident sharing this many specific terms
     specific_share: float = 0.02       # ...where specific means used by under 2% of authors, or evidence
     resolve_after_s: int = 2 * 3600    # this long without a new message: resolved
-    reopen_within_s: int = 6 * 3600    # a topic returning within this of its incident's last message
-                                       # reopens it; the next day's is a new incident
+    reopen_within_s: int = 3 * 3600    # a topic returning within this of its incident's last message
+                                       # (within the hour after it was called resolved) reopens it; later
+                                       # the same day, or the next day, it is a new incident
     same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this long
                                        # before the cluster's first post
     trend_authors: int = 20            # an incident this many authors into it with no kind is a trend

@@ -477,10 +477,11 @@ def test_a_fake_account_back_days_later_is_raised_as_soon_as_the_first_time():
     assert alerts[1].detected_at == -(-second_post // 60) * 60
 
 
-@pytest.mark.parametrize("hours_later, incidents", [(4, 1), (22, 2)])
-def test_a_problem_back_within_hours_reopens_its_incident_and_the_next_days_is_a_new_one(hours_later, incidents):
-    # The same outage told the same way, after its incident resolved (2 quiet hours): back within hours it
-    # is the same problem returning; the next day it is a new one, with its own alert and notice.
+@pytest.mark.parametrize("hours_later, incidents", [(3, 1), (5, 2), (22, 2)])
+def test_a_problem_back_within_the_hour_reopens_its_incident_and_a_later_return_is_a_new_one(hours_later, incidents):
+    # The same outage told the same way, after its incident resolved (2 quiet hours after its last post, at
+    # 38 minutes): back within the hour after that it is the same problem returning; back hours later the
+    # same day, or the next day, it is a new one, with its own alert and notice.
     posts = background(4) + burst(OUTAGE_AT, OUTAGE, 20, 40, "a") + burst(OUTAGE_AT + hours_later * 3600,
                                                                            OUTAGE, 20, 40, "b")
     outages = [i for i in detect(posts).values() if i.kind == "outage"]

@@ -24,7 +24,7 @@ from detectors.text import brand_terms
 from pipelines.config import Settings
 
 STATE_NAME = "emergence"
-STATE_VERSION = 16  # bump when the detector's pickled shape changes: the next run replays from scratch
+STATE_VERSION = 17  # bump when the detector's pickled shape or settings change: the next run replays from scratch
 # Live messages reach the warehouse a little after they are written: a window is processed once event
 # time is this far past its end, so that they are rarely late.
 ALLOWED_LATENESS_S = 120
