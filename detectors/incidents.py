@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from detectors.cues import post_cues
 from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally, severity
+from detectors.text import is_concept
 
 
 MAX_POSTS_PER_AUTHOR = 3
@@ -81,8 +82,9 @@ class Incident:
         return max(p.at for p in self.posts.values())
 
     def title(self) -> str:
-        shown = [t.removeprefix("domain:") for t in self.signature[:3]]
-        return f"{self.kind.capitalize()}: {', '.join(shown)}"
+        """The kind and the first three terms that name the topic ('~outage' is the kind again)."""
+        shown = [t.removeprefix("domain:") for t in self.signature if not is_concept(t)][:3]
+        return f"{self.kind.capitalize()}: {', '.join(shown)}" if shown else self.kind.capitalize()
 
     def decide(self, brand: str) -> str:
         """Re-decide the kind from all messages so far (the cues that decided are kept in `decision`)."""

@@ -12,7 +12,7 @@ from detectors.emergence import STALE_TERMS, DetectorSettings, EmergenceDetector
 from detectors.evaluation import LabelledEvent, score
 from detectors.incidents import Incident, Post
 from detectors.kinds import ALERT_KINDS, TREND, CueTally, classify, kind_of_hits
-from detectors.replay import replay
+from detectors.replay import replay, windows
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import brand_terms, is_distinctive, terms_of
 
@@ -260,17 +260,48 @@ def test_an_outage_is_raised_early_with_its_posts():
     assert outage.status == "resolved"  # quiet for hours after it
 
 
+FOUR_WORDINGS = [("i dati mobili non funzionano con Voltra", "it"), ("sem rede desde manhã, a Voltra caiu?", "pt"),
+                 ("no tengo cobertura desde esta mañana, ¿está caído Voltra?", "es"),
+                 ("panne réseau Voltra depuis ce matin", "fr")]
+
+
 def test_an_outage_told_in_four_languages_is_raised_before_any_wording_has_five_voices():
     # Three customers per language, each wording its own: no word reaches the five authors a topic of words
     # needs, but together they make '~outage' burst, which corroborates each wording's three voices.
-    wordings = [("i dati mobili non funzionano con Voltra", "it"), ("sem rede desde manhã, a Voltra caiu?", "pt"),
-                ("no tengo cobertura desde esta mañana, ¿está caído Voltra?", "es"),
-                ("panne réseau Voltra depuis ce matin", "fr")]
-    outage = [Post("x", f"m{i}", f"m-author{i}", OUTAGE_AT + 30 * i, *wordings[i % 4]) for i in range(12)]
+    outage = [Post("x", f"m{i}", f"m-author{i}", OUTAGE_AT + 30 * i, *FOUR_WORDINGS[i % 4]) for i in range(12)]
     found = [i for i in detect(background(3) + outage).values() if i.kind in ALERT_KINDS]
     assert [i.kind for i in found] == ["outage"]
     assert found[0].detected_at - OUTAGE_AT <= 10 * 60
     assert sum(key[1].startswith("m") for key in found[0].posts) >= 9
+
+
+def test_an_outage_told_by_two_voices_per_wording_is_raised_at_its_fifth_customer():
+    # Eight customers a minute apart, two per language: no wording ever has the three voices corroboration
+    # needs, but five customers telling an outage at once are an outage, named by the words they share.
+    outage = [Post("x", f"m{i}", f"m-author{i}", OUTAGE_AT + 60 * i, *FOUR_WORDINGS[i % 4]) for i in range(8)]
+    found = [i for i in detect(background(3) + outage).values() if i.kind in ALERT_KINDS]
+    assert [i.kind for i in found] == ["outage"]
+    incident = found[0]
+    assert incident.detected_at - OUTAGE_AT <= 5 * 60  # the fifth customer posts 4 minutes in
+    assert sorted(key[1] for key in incident.posts) == sorted(p.id for p in outage)
+    # Named when raised, by the one wording with two voices by then (the first, Italian, told again fifth)
+    italian = {t for t in terms_of(*FOUR_WORDINGS[0], IGNORE) if not t.startswith("~")}
+    assert incident.signature[0] == "~outage" and set(incident.signature[1:]) == italian
+    assert "~" not in incident.title() and incident.title().startswith("Outage: ")
+
+
+def test_an_outage_concept_bursting_over_hours_is_no_topic_by_itself():
+    # The same eight customers 25 minutes apart: '~outage' is far above normal over three hours, but never
+    # five customers within half an hour, and the words of two voices each name nothing.
+    outage = [Post("x", f"m{i}", f"m-author{i}", OUTAGE_AT + 1500 * i, *FOUR_WORDINGS[i % 4]) for i in range(8)]
+    detector = EmergenceDetector(DetectorSettings(), brand="Voltra", ignore=IGNORE)
+    raised, bursts = [], []
+    for end, batch in windows(sorted(background(3) + outage, key=lambda p: p.at), detector.settings.window_s):
+        raised += detector.process_window(end, batch)
+        if batch and batch[-1].id.startswith("m"):
+            bursts.append("~outage" in detector._bursting(["~outage"], detector.window))
+    assert bursts[-3:] == [True] * 3   # it does burst, on the long horizon
+    assert raised == []
 
 
 def test_a_burst_concept_corroborates_only_what_is_told_with_it_now():
