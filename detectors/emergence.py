@@ -539,8 +539,10 @@ class EmergenceDetector:
 
         The cluster is judged by its *fresh* posts, those in no incident yet: a burst's horizon also holds
         an earlier incident's posts, which must not glue a new problem (another error code, another fake
-        account) onto the old one."""
-        assigned = {key for i in self.incidents.values() if i.status == "open" for key in i.posts}
+        account) onto the old one, and stay that incident's, resolved or not: a message is in one incident.
+        So a live incident takes a cluster whose posts largely are its own, and a resolved one reopens only
+        on its topic returning (_returns)."""
+        assigned = {key for i in self.incidents.values() for key in i.posts}
         telling = {t for t in terms if is_evidence(t) or self._specific_word(t)}
         fresh, fresh_terms_all = [], set()
         for p in posts:
@@ -553,9 +555,9 @@ class EmergenceDetector:
         fresh_terms = sorted(fresh_terms_all.intersection(terms))
         decision = classify([p.text for p in fresh], fresh_terms, self.brand, self.ignore)
         kind = decision.kind
-        keys, fresh_keys = {p.key for p in posts}, {p.key for p in fresh}
+        keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
-                   if ((_overlap(keys if i.status == "open" else fresh_keys, i.posts.keys()) >= 0.3
+                   if ((i.status == "open" and _overlap(keys, i.posts.keys()) >= 0.3
                         and not conflicting(fresh_terms, i.signature))
                        or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
                            else self._returns(fresh_terms, i.signature)))

@@ -525,6 +525,16 @@ def test_a_problem_back_within_the_hour_reopens_its_incident_and_a_later_return_
         assert [{key[1][0] for key in i.posts} for i in outages] == [{"a"}, {"b"}]
 
 
+def test_a_resolved_incidents_messages_stay_its_own_when_the_next_burst_shares_their_words():
+    # Outage a (error 503) resolves 2 quiet hours after its last post; outage b (error 504, told the same
+    # way) begins minutes later, while a's posts are still in the 3-hour horizon of b's bursting words.
+    # a's posts carry those words, but they are a's: no message is in two incidents.
+    b_texts = [text.replace("503", "504") for text in OUTAGE]
+    posts = background(4) + burst(OUTAGE_AT, OUTAGE, 20, 40, "a") + burst(OUTAGE_AT + 165 * 60, b_texts, 20, 40, "b")
+    outages = sorted((i for i in detect(posts).values() if i.kind == "outage"), key=lambda i: i.detected_at)
+    assert [{key[1][0] for key in i.posts} for i in outages] == [{"a"}, {"b"}]
+
+
 def test_a_resolved_scam_waves_domain_quoted_with_a_new_fake_account_is_the_next_wave():
     # While a wave is live, a second handle quoting its domain is the same wave; once it is over, its
     # domain with a new fake account is the scammers' next wave: its own alert, not a reopening.

@@ -131,9 +131,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "inbox_daily_business": (INBOX_VIEW + " Per business-time-zone day, times in business hours.", {}),
     "incidents": ("Emerging topics raised by the detectors, one per real-world problem for its whole life.", {
         "status": "`open`, `acknowledged`, `resolved`.",
-        "title": "A short title from its top terms.",
+        "title": "Its kind and its top three terms (concepts such as `~outage` left out: the kind says it).",
         "lang": "The language of most of its messages.",
-        "terms": "The terms and phrases that rose, most telling first.",
+        "terms": "The terms and phrases that rose, most telling first. An outage raised on `~outage` alone "
+                 "(told in many wordings at once) starts with it, then the words two or more of its customers shared.",
         "first_message_at": "Its first message.", "detected_at": "When it was raised, in event time.",
         "last_message_at": "Its newest message.", "message_count": "Its messages.",
         "author_count": "Distinct authors of them.", "langs": "Languages of its messages.",
