@@ -571,13 +571,15 @@ class EmergenceDetector:
         # Asked only when no live incident matches: whether the fresh posts could open an incident.
         topic = not any(i.status == "open" for i in matches) and self._enough_authors(fresh_terms, fresh, w) \
             and self._beyond_normal(fresh_terms, len({p.author for p in fresh}), w)
-        if topic:
+        if topic or (matches and not any(i.status == "open" for i in matches)):
             # The same problem told in another language or phrasing shares no words: a cluster of the same
             # kind as an incident that is live right now, with no evidence against it, continues that
             # incident, rather than reopening a resolved one whose words it shares (yesterday's outage, told
             # the same way). Live as of the cluster's first post: a second phrasing, a few posts an hour,
             # has its fifth voice long after the first phrasing's last. Only a cluster that is a topic by
-            # itself: leftover posts of some other burst that read as this kind are no part of it.
+            # itself, or one that would reopen a resolved incident (not beside a live one of its kind, which
+            # it would be merged with: two alerts); leftover posts of some other burst that read as this
+            # kind and match nothing keep no live incident going.
             began = window_of(min(p.at for p in fresh), self.settings.window_s)  # of its first post
             matches = self._live_of_kind(kind, fresh_terms, min(w, began)) or matches
         if not matches:
