@@ -22,7 +22,7 @@ Only messages with created_at <= window end are ever used, so replaying a cut st
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, KeysView
+from collections.abc import Iterable, KeysView
 from dataclasses import dataclass, field, fields
 from itertools import islice
 from operator import attrgetter
@@ -167,16 +167,6 @@ def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[
 def _concept_alone(terms: list[str]) -> bool:
     """A cluster that is one of _TOPIC_CONCEPTS and nothing else."""
     return len(terms) == 1 and terms[0] in _TOPIC_CONCEPTS
-
-
-def _shared_words(posts: list[Post], terms_of: Callable[[Post], frozenset[str]]) -> list[str]:
-    """The terms other than concepts that two or more of the posts' authors use, the most used first."""
-    authors: dict[str, set[str]] = {}
-    for p in posts:
-        for t in terms_of(p):
-            if not is_concept(t):
-                authors.setdefault(t, set()).add(p.author)
-    return sorted((t for t, who in authors.items() if len(who) >= 2), key=lambda t: (-len(authors[t]), t))
 
 
 def _overlap(keys: set, of: KeysView) -> float:
@@ -543,7 +533,9 @@ class EmergenceDetector:
         So a live incident takes a cluster whose posts largely are its own, and a resolved one reopens only
         on its topic returning (_returns)."""
         assigned = {key for i in self.incidents.values() for key in i.posts}
-        telling = {t for t in terms if is_evidence(t) or self._specific_word(t)}
+        # A concept bursting alone tells its topic itself (_clusters took only the posts telling it now).
+        telling = set(terms) if _concept_alone(terms) else \
+            {t for t in terms if is_evidence(t) or self._specific_word(t)}
         fresh, fresh_terms_all = [], set()
         for p in posts:
             post_terms = self._terms_of(p)
@@ -569,9 +561,10 @@ class EmergenceDetector:
                        if i.status == "open" and (i.kind == "scam" or i.detected_at == window_end)
                        and impersonation(i.signature, self.brand)]
         # Asked only when no live incident matches: whether the fresh posts could open an incident.
-        topic = not any(i.status == "open" for i in matches) and self._enough_authors(fresh_terms, fresh, w) \
+        none_live = not any(i.status == "open" for i in matches)
+        topic = none_live and self._enough_authors(fresh_terms, fresh, w) \
             and self._beyond_normal(fresh_terms, len({p.author for p in fresh}), w)
-        if topic or (matches and not any(i.status == "open" for i in matches)):
+        if topic or (matches and none_live):
             # The same problem told in another language or phrasing shares no words: a cluster of the same
             # kind as an incident that is live right now, with no evidence against it, continues that
             # incident, rather than reopening a resolved one whose words it shares (yesterday's outage, told
@@ -587,7 +580,7 @@ class EmergenceDetector:
                 return None
             signature = fresh_terms or terms
             if _concept_alone(terms):  # named by the words its customers share, for the care team's alert
-                signature = [*signature, *_shared_words(fresh, self._terms_of)]
+                signature = [*signature, *self._shared_words(fresh)]
             incident = Incident(f"{int(window_end)}-{self.opened}", window_end, signature[:12])
             incident.kind = kind  # provisional until decided: lets another cluster of this window join it
             self.opened += 1
@@ -699,13 +692,20 @@ class EmergenceDetector:
     def _carries_topic(self, post_terms: frozenset[str], terms: list[str], telling: set[str]) -> bool:
         """A post belongs to a bursting cluster if it has one of its telling terms (evidence, or a word used
         by under 2% of authors) or two of its terms. A common word that bursts ('bill', during a complaint
-        about a bill) also sits in everyday posts ('can I change my billing date') that are no part of it.
-        Of a concept bursting alone, every post: _clusters took only those telling it now."""
-        return (not telling.isdisjoint(post_terms) or len(post_terms.intersection(terms)) >= 2
-                or _concept_alone(terms))
+        about a bill) also sits in everyday posts ('can I change my billing date') that are no part of it."""
+        return not telling.isdisjoint(post_terms) or len(post_terms.intersection(terms)) >= 2
 
     def _terms_of(self, post: Post) -> frozenset[str]:
         return terms_of(post.text, post.lang, self.ignore)
+
+    def _shared_words(self, posts: list[Post]) -> list[str]:
+        """The terms other than concepts that two or more of the posts' authors use, the most used first."""
+        authors: dict[str, set[str]] = {}
+        for p in posts:
+            for t in self._terms_of(p):
+                if not is_concept(t):
+                    authors.setdefault(t, set()).add(p.author)
+        return sorted((t for t, who in authors.items() if len(who) >= 2), key=lambda t: (-len(authors[t]), t))
 
     def _cluster_continues(self, terms: list[str], signature: list[str]) -> bool:
         """A bursting cluster continues an incident when they share evidence or enough terms (all of a
