@@ -530,16 +530,23 @@ class EmergenceDetector:
         The cluster is judged by its *fresh* posts, those in no incident yet: a burst's horizon also holds
         an earlier incident's posts, which must not glue a new problem (another error code, another fake
         account) onto the old one, and stay that incident's, resolved or not: a message is in one incident.
-        So a live incident takes a cluster whose posts largely are its own, and a resolved one reopens only
-        on its topic returning (_returns)."""
+        So a live incident takes a cluster whose posts largely are its own and tell its topic
+        (_overlap_tells), and a resolved one reopens only on its topic returning (_returns)."""
         assigned = {key for i in self.incidents.values() for key in i.posts}
         # A concept bursting alone tells its topic itself (_clusters took only the posts telling it now).
         telling = set(terms) if _concept_alone(terms) else \
             {t for t in terms if is_evidence(t) or self._specific_word(t)}
+        # A post from before the short horizon with one word of the burst is everyday use of the word ("I
+        # can't see my refund" at 12:34, when "can't log in, error 503" bursts at 13:16; a spammer's "please
+        # check my payments" two hours before "app says E3372, can't check my balance"). An older post is
+        # part of the burst with its evidence or two of its terms: a slow ramp repeats its wording.
+        short_since = (w - self.short) * self.settings.window_s
+        telling_before = {t for t in telling if is_evidence(t)}
         fresh, fresh_terms_all = [], set()
         for p in posts:
             post_terms = self._terms_of(p)
-            if p.key not in assigned and self._carries_topic(post_terms, terms, telling):
+            if p.key not in assigned and self._carries_topic(post_terms, terms,
+                                                             telling if p.at > short_since else telling_before):
                 fresh.append(p)
                 fresh_terms_all |= post_terms
         if not fresh:
@@ -550,7 +557,8 @@ class EmergenceDetector:
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()
                    if ((i.status == "open" and _overlap(keys, i.posts.keys()) >= 0.3
-                        and not conflicting(fresh_terms, i.signature))
+                        and not conflicting(fresh_terms, i.signature)
+                        and (_concept_alone(terms) or self._overlap_tells(fresh_terms, posts, i)))
                        or (self._cluster_continues(fresh_terms, i.signature) if i.status == "open"
                            else self._returns(fresh_terms, i.signature)))
                    and not self._told_apart(decision.tells, fresh_terms_all, i)]
@@ -601,6 +609,19 @@ class EmergenceDetector:
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
         return keep if keep.add(fresh, w, self.ignore) or len(matches) > 1 else None
+
+    def _overlap_tells(self, fresh_terms: list[str], posts: list[Post], incident: Incident) -> bool:
+        """The incident's own posts among the cluster's carry two of the terms its fresh posts tell, or
+        evidence of them: only then does the overlap make the fresh posts part of the incident. One word in
+        common is a coincidence of languages or phrasings: Spanish "me ha cobrado €5.25" and Portuguese "a
+        Nordwave cobrou-me duas vezes" share the lemma 'cobrar' and are two complaints. (A concept bursting
+        alone needs no words: its posts are those telling it in the last 30 minutes, _clusters.)"""
+        carried: set[str] = set()
+        for p in posts:
+            if p.key in incident.posts:
+                carried |= self._terms_of(p)
+        shared = [t for t in fresh_terms if t in carried and not is_concept(t)]
+        return len(shared) >= self.settings.join_shared_terms or any(map(is_evidence, shared))
 
     def _told_apart(self, fresh: str | None, fresh_terms: set[str], incident: Incident) -> bool:
         """Fresh posts would join an incident only because the burst's posts overlap or share words, while
