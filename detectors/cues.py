@@ -213,12 +213,16 @@ _WORD_CUES: dict[str, tuple[tuple[str, str], ...]] = {}
 def _word_cues(word: str) -> tuple[tuple[str, str], ...]:
     """The cues one word matches on its own (whole-word cues, then stems), cached: words repeat far more
     than posts do, so a stream of all-different posts still finds almost every word here."""
-    stems, exact, _, _ = _index()
-    hits = tuple(exact.get(word, ())) + tuple((kind, cue) for stem, kind, cue in stems.get(word[:4], ())
-                                             if word.startswith(stem))
+    hits = _cues_of_word(word)
     if len(_WORD_CUES) < 500_000:
         _WORD_CUES[word] = hits
     return hits
+
+
+def _cues_of_word(word: str) -> tuple[tuple[str, str], ...]:
+    stems, exact, _, _ = _index()
+    return tuple(exact.get(word, ())) + tuple((kind, cue) for stem, kind, cue in stems.get(word[:4], ())
+                                              if word.startswith(stem))
 
 
 def _words(folded: str, skip: frozenset[str]) -> list[str]:
@@ -263,6 +267,12 @@ def token_cues(token: str, skip: frozenset[str] = frozenset()) -> tuple[frozense
     if not _NEGATIVE.isdisjoint(token):
         kinds.add("complaint")
     return frozenset(kinds), words, not _index()[2].keys().isdisjoint(words)
+
+
+def number_cues(number: str) -> tuple[frozenset[str], bool]:
+    """token_cues' kinds and phrase start for a bare number ('503' is an outage cue), not cached: most
+    numbers (order numbers, phone numbers) are seen once."""
+    return frozenset(kind for kind, _ in _cues_of_word(number)), number in _index()[2]
 
 
 def phrase_kinds(words: list[str]) -> set[str]:

@@ -806,7 +806,10 @@ class EmergenceDetector:
         for term, stats in list(terms.items()):
             if stats.increments and stats.increments[0][0] <= horizon:
                 stats.age_until(horizon, self.decay)
-            if not stats.in_horizon and term != ALL and self._baseline(stats, w) < ONE_OFF:
+            # The baseline written out: _baseline would age the term again, a no-op call per term, and the
+            # terms swept are mostly one-off words (order numbers, names), as many as the posts.
+            if (not stats.in_horizon and term != ALL
+                    and stats.base * self.decay ** (w - stats.base_window) < ONE_OFF):
                 del terms[term]
         seen = self.seen
         for author, last in list(self.last_post.items()):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from detectors.cues import CONCEPT_KINDS, phrase_kinds, post_cues, token_cues
+from detectors.cues import CONCEPT_KINDS, number_cues, phrase_kinds, post_cues, token_cues
 from detectors.lexicon import fold, lexicon
 
 # Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
@@ -79,19 +79,10 @@ def _terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
 def _terms_by_piece(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
     """The union of the pieces' terms and cue kinds, plus the kinds of cue phrases that span pieces."""
     table = _piece_table(lang, ignore)
-    found: set[str] = set()
-    kinds: set[str] = set()
-    pieces = []
-    in_phrase = False
-    for token in text.split():
-        piece = table.get(token)
-        if piece is None:
-            piece = _piece(token, lang, ignore, table)
-        found |= piece[0]
-        kinds |= piece[1]
-        in_phrase = in_phrase or piece[3]
-        pieces.append(piece)
-    if in_phrase:
+    pieces = [table.get(token) or _piece(token, lang, ignore, table) for token in text.split()]
+    found = set().union(*[piece[0] for piece in pieces])
+    kinds = set().union(*[piece[1] for piece in pieces])
+    if any([piece[3] for piece in pieces]):
         kinds |= phrase_kinds([word for piece in pieces for word in piece[2]])
     found.update(f"~{kind}" for kind in kinds if kind in CONCEPT_KINDS)
     return frozenset(found)
@@ -113,6 +104,8 @@ def _piece_table(lang: str, ignore: frozenset[str]) -> dict[str, tuple]:
 
 
 def _piece(token: str, lang: str, ignore: frozenset[str], table: dict[str, tuple]) -> tuple:
+    if token.isdigit() and token.isascii():
+        return _number_piece(token, ignore)
     kinds, words, may_start_phrase = token_cues(token, ignore)
     terms = _evidence_and_lemmas(token, lang)
     piece = (_without(terms, ignore), kinds, words, may_start_phrase)
@@ -120,6 +113,21 @@ def _piece(token: str, lang: str, ignore: frozenset[str], table: dict[str, tuple
         table.clear()
     table[token] = piece
     return piece
+
+
+def _number_piece(number: str, ignore: frozenset[str]) -> tuple:
+    """What `_piece` gives for a bare number ('503', an order number), without its regexes and without a
+    place in the table: most numbers are seen once, and a stream of them would crowd the words out of it.
+    A number is a code (evidence) from MIN_CODE_CHARS digits on."""
+    if number in ignore:
+        return _NOTHING
+    kinds, may_start_phrase = number_cues(number)
+    terms = frozenset((number,)) if len(number) >= MIN_CODE_CHARS else _NO_TERMS
+    return terms, kinds, (number,), may_start_phrase
+
+
+_NO_TERMS: frozenset[str] = frozenset()
+_NOTHING = (_NO_TERMS, _NO_TERMS, (), False)
 
 
 def _whole_text_terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
