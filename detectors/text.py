@@ -90,7 +90,7 @@ def _terms_by_piece(text: str, lang: str, ignore: frozenset[str]) -> frozenset[s
 
 # One table of pieces per language and brand: piece -> (terms, cue kinds, folded words, may start a phrase)
 _PIECES: dict[tuple[str, frozenset[str]], dict[str, tuple]] = {}
-MAX_PIECES = 500_000  # a table is emptied when full: order numbers and names must not grow it for ever
+MAX_PIECES = 500_000  # a table is emptied when full: names, typos and codes must not grow it for ever
 # A sum that may be written across a space ('€ 2.99', '2,99 zł'), and a little more ('2 3'), which is fine:
 # such posts are read whole, the same way.
 _SPACED_AMOUNT = re.compile(r"[\d€$£₽]\s+(?:[\d€$£₽]|eur|kč|czk|zł|pln|rub|руб|грн|uah)")
