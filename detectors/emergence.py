@@ -580,9 +580,16 @@ class EmergenceDetector:
             # has its fifth voice long after the first phrasing's last. Only a cluster that is a topic by
             # itself, or one that would reopen a resolved incident (not beside a live one of its kind, which
             # it would be merged with: two alerts); leftover posts of some other burst that read as this
-            # kind and match nothing keep no live incident going.
+            # kind and match nothing keep no live incident going. Another language's tellings start with the
+            # problem: a phrasing that begins more than same_kind_within after the incident opened continues
+            # it only in a language it is told in (a second wording of its customers, slow to find voices);
+            # in another, it is another problem (Portuguese "cobrou-me duas vezes" four hours into a Spanish and
+            # English complaint about a EUR 5.25 charge, which shares only the lemma 'cobrar').
             began = window_of(min(p.at for p in fresh), self.settings.window_s)  # of its first post
-            matches = self._live_of_kind(kind, fresh_terms, min(w, began)) or matches
+            opened_since = began - self.same_kind_within
+            matches = [i for i in self._live_of_kind(kind, fresh_terms, min(w, began))
+                       if window_of(i.detected_at, self.settings.window_s) >= opened_since
+                       or self._told_in_language(fresh, i)] or matches
         if not matches:
             if not topic:
                 return None
@@ -622,6 +629,12 @@ class EmergenceDetector:
                 carried |= self._terms_of(p)
         shared = [t for t in fresh_terms if t in carried and not is_concept(t)]
         return len(shared) >= self.settings.join_shared_terms or any(map(is_evidence, shared))
+
+    @staticmethod
+    def _told_in_language(fresh: list[Post], incident: Incident) -> bool:
+        """The incident holds posts in the language of one of the fresh posts."""
+        langs = {p.lang for p in fresh} - {None}
+        return any(p.lang in langs for p in incident.posts.values())
 
     def _told_apart(self, fresh: str | None, fresh_terms: set[str], incident: Incident) -> bool:
         """Fresh posts would join an incident only because the burst's posts overlap or share words, while

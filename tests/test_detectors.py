@@ -703,6 +703,21 @@ def test_a_spammers_questions_from_hours_before_an_outage_stay_out_of_it():
     assert result.duplicates == 0 and result.false_alarms == 0
 
 
+@pytest.mark.parametrize("seed, note", [
+    (11, "Portuguese 'cobrou-me duas vezes' from 10:47, four hours into a Spanish and English complaint about "
+         "a EUR 5.25 charge: another problem, raised on its own"),
+    (106, "Portuguese 'cobrou-me duas vezes' finding its fifth voice at 01:43, six hours into a Portuguese "
+          "complaint about a EUR 93 rise: its second wording, not a second alert"),
+])
+def test_a_phrasing_beginning_hours_into_a_live_complaint_continues_it_only_in_its_language(seed, note):
+    # Another language's or phrasing's tellings of a problem share no words with it, so a cluster of a live
+    # incident's kind continues it. One that begins more than an hour after the incident opened does so only
+    # in a language the incident is told in.
+    from benchmarks.detection_eval import evaluate
+    result, _, _ = evaluate("heldout", seed, DetectorSettings())
+    assert result.duplicates == 0 and not result.missed, note
+
+
 class _CarryingRecorded(EmergenceDetector):
     """The detector, recording what _carrying returned; with `rescan`, its kept lists are dropped first, so
     every bursting term is looked for in all of the recent posts."""
