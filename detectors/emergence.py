@@ -66,8 +66,9 @@ class DetectorSettings:
     reopen_within_s: int = 3 * 3600    # a topic returning within this of its incident's last message
                                        # (within the hour after it was called resolved) reopens it; later
                                        # the same day, or the next day, it is a new incident
-    same_kind_within_s: int = 3600     # a same-kind cluster continues an incident active this long
-                                       # before the cluster's first post
+    same_kind_within_s: int = 3600     # a same-kind cluster in another language continues an incident
+                                       # active this long before the cluster's first post, and opened at
+                                       # most this long before it (in the incident's language: while open)
     trend_authors: int = 20            # an incident this many authors into it with no kind is a trend
     sweep_every_s: int = 3 * 3600
 
@@ -580,16 +581,18 @@ class EmergenceDetector:
             # has its fifth voice long after the first phrasing's last. Only a cluster that is a topic by
             # itself, or one that would reopen a resolved incident (not beside a live one of its kind, which
             # it would be merged with: two alerts); leftover posts of some other burst that read as this
-            # kind and match nothing keep no live incident going. Another language's tellings start with the
-            # problem: a phrasing that begins more than same_kind_within after the incident opened continues
-            # it only in a language it is told in (a second wording of its customers, slow to find voices);
-            # in another, it is another problem (Portuguese "cobrou-me duas vezes" four hours into a Spanish and
-            # English complaint about a EUR 5.25 charge, which shares only the lemma 'cobrar').
+            # kind and match nothing keep no live incident going. In a language the incident is told in, the
+            # cluster continues it while it is open: a second wording of its customers, slow to find five
+            # voices, may begin more than an hour after the first wording's last post. In another language,
+            # only if the incident opened at most an hour before the cluster's first post: another
+            # language's tellings start with the problem (Portuguese "cobrou-me duas vezes" four hours into
+            # a Spanish and English complaint about a EUR 5.25 charge shares only the lemma 'cobrar').
             began = window_of(min(p.at for p in fresh), self.settings.window_s)  # of its first post
-            opened_since = began - self.same_kind_within
-            matches = [i for i in self._live_of_kind(kind, fresh_terms, min(w, began))
-                       if window_of(i.detected_at, self.settings.window_s) >= opened_since
-                       or self._told_in_language(fresh, i)] or matches
+            active_since, opened_since = min(w, began) - self.same_kind_within, began - self.same_kind_within
+            matches = [i for i in self._live_of_kind(kind, fresh_terms, min(w, began), self.resolve_after)
+                       if self._told_in_language(fresh, i)
+                       or (i.last_window >= active_since
+                           and window_of(i.detected_at, self.settings.window_s) >= opened_since)] or matches
         if not matches:
             if not topic:
                 return None
@@ -678,10 +681,10 @@ class EmergenceDetector:
         del self.incidents[younger.incident_id]
         self.merged.append(younger)
 
-    def _live_of_kind(self, kind: str, terms: list[str], w: int) -> list[Incident]:
-        """Open incidents of this alert kind, active within same_kind_within before window w, whose evidence
-        does not contradict `terms`."""
-        recent = w - self.same_kind_within
+    def _live_of_kind(self, kind: str, terms: list[str], w: int, within: int | None = None) -> list[Incident]:
+        """Open incidents of this alert kind, active within `within` windows (same_kind_within unless given)
+        before window w, whose evidence does not contradict `terms`."""
+        recent = w - (self.same_kind_within if within is None else within)
         return [i for i in self.incidents.values()
                 if i.status == "open" and i.kind == kind != "other" and i.last_window >= recent
                 and not conflicting(terms, i.signature)]

@@ -708,11 +708,14 @@ def test_a_spammers_questions_from_hours_before_an_outage_stay_out_of_it():
          "a EUR 5.25 charge: another problem, raised on its own"),
     (106, "Portuguese 'cobrou-me duas vezes' finding its fifth voice at 01:43, six hours into a Portuguese "
           "complaint about a EUR 93 rise: its second wording, not a second alert"),
+    (63, "Portuguese 'cobrou-me duas vezes' from 22:54, an hour after the Portuguese complaint about a EUR 1 "
+         "rise last grew (21:54): its second wording, not a second alert"),
 ])
-def test_a_phrasing_beginning_hours_into_a_live_complaint_continues_it_only_in_its_language(seed, note):
+def test_a_late_phrasing_continues_a_live_complaint_only_in_its_language(seed, note):
     # Another language's or phrasing's tellings of a problem share no words with it, so a cluster of a live
-    # incident's kind continues it. One that begins more than an hour after the incident opened does so only
-    # in a language the incident is told in.
+    # incident's kind continues it. In a language the incident is told in, while the incident is open; in
+    # another, only if the incident was active in the hour before the cluster began and opened at most an
+    # hour before it.
     from benchmarks.detection_eval import evaluate
     result, _, _ = evaluate("heldout", seed, DetectorSettings())
     assert result.duplicates == 0 and not result.missed, note
