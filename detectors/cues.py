@@ -1,9 +1,11 @@
 """Multilingual cues for an incident's kind, matched on folded text (lowercase, no diacritics).
 
 Each cue is a word stem (matches any word starting with it) or a phrase whose last word is a stem ('не работа'
-matches 'не работает'); words of three letters or fewer match whole. They are written per language
-from general knowledge of how customers complain, not from any test stream; language-independent evidence
-(error codes, look-alike handles, unknown links) is weighed in kinds.py.
+matches 'не работает'); words of three letters or fewer, and those in WHOLE_WORDS, match whole. They are
+written per language from general knowledge of how customers complain, not from any test stream (the lists
+for nl, sv, da, nb, fi, tr, ro and hu were written after the 'languages' evaluation stream, by the same
+hand: README, "Detection quality"); language-independent evidence (error codes, look-alike handles, unknown
+links) is weighed in kinds.py.
 """
 from __future__ import annotations
 
@@ -42,6 +44,28 @@ CUES: dict[str, dict[str, list[str]]] = {
                "password", "siete voi", "link", "attenzione", "sospett"],
         "pt": ["golpe", "fraude", "falso", "phishing", "numero do cartao", "pin", "codigo", "senha",
                "sao voces", "link", "cuidado", "suspeit"],
+        "nl": ["oplicht", "nepaccount", "nepsite", "nepmail", "nepbericht", "fraude", "phishing", "pincode",
+               "inlogcode", "verificatiecode", "wachtwoord", "bankgegevens", "kaartgegevens", "zijn jullie dit",
+               "is dit echt", "is dit van jullie", "pas op", "verdacht", "gehackt", "klik niet"],
+        "sv": ["bedrägeri", "bedragare", "bluff", "falsk", "fejk", "nätfiske", "pinkod", "kortuppgifter",
+               "kortnummer", "lösenord", "bankid", "engångskod", "verifieringskod", "är det ni", "är det verkligen",
+               "varning", "misstänkt", "hackad", "klicka inte"],
+        "da": ["svindel", "svindler", "bedrageri", "falsk", "pinkode", "kortoplysninger", "kortnummer",
+               "adgangskode", "mitid", "engangskode", "er det jer", "pas på", "mistænkelig", "hacket", "klik ikke"],
+        "nb": ["svindel", "svindler", "bedrageri", "falsk", "pinkode", "kortopplysninger", "kortnummer", "passord",
+               "bankid", "engangskode", "er dette dere", "er det dere", "pass på", "mistenkelig", "hacket"],
+        "fi": ["huija", "petos", "kalastelu", "väärennet", "feikki", "tunnusluku", "korttitiedot", "kortin numero",
+               "salasana", "pankkitunnukset", "vahvistuskoodi", "oletteko te", "onko tämä aito", "varoitus", "varokaa",
+               "epäilyttäv", "hakkeroi"],
+        "tr": ["dolandır", "sahte", "oltalama", "kart numarası", "kart bilgi", "şifre", "doğrulama kodu",
+               "sms kodu", "tek kullanımlık", "siz misiniz", "gerçek mi", "dikkat", "şüpheli", "hacklendi",
+               "tıklamayın"],
+        "ro": ["țeapă", "țepar", "înșelăciun", "escroc", "fraudă", "codul pin", "datele card", "numărul card",
+               "cod de verificare", "codul de verificare", "sunteți voi", "e adevărat", "atenție", "suspect",
+               "nu dați click"],
+        "hu": ["csaló", "csalás", "átverés", "hamis", "adathalász", "pin kód", "kártyaadat", "kártyaszám",
+               "jelszó", "ellenőrző kód", "sms kód", "ti vagytok", "tényleg ti", "vigyázat", "vigyázz", "gyanús",
+               "feltört"],
     },
     "outage": {
         "en": ["down", "outage", "not working", "doesn't work", "does not work", "isn't working", "stopped working",
@@ -72,6 +96,29 @@ CUES: dict[str, dict[str, list[str]]] = {
                "disservizio", "crash", "rifiutat", "non carica", "senza rete", "nessun segnale", "irraggiungibil"],
         "pt": ["nao funciona", "parou de funcionar", "nao consigo", "fora do ar", "caiu", "erro", "falha", "recusad",
                "nao carrega", "sem sinal", "sem rede", "indisponivel"],
+        "nl": ["storing", "werkt niet", "werken niet", "doet het niet", "kan niet inloggen", "lukt niet",
+               "foutmelding", "foutcode", "ligt eruit", "ligt plat", "geen verbinding", "geen internet", "geen bereik",
+               "geen stroom", "stroomstoring", "stroomuitval", "uitval", "niet bereikbaar", "geweigerd", "crasht",
+               "vastgelopen"],
+        "sv": ["fungerar inte", "funkar inte", "går inte", "ligger nere", "är nere", "avbrott", "strömavbrott",
+               "driftstörning", "störning", "felkod", "felmeddelande", "kan inte logga", "inget internet",
+               "ingen täckning", "ingen ström", "ingen signal", "kraschar", "nekad", "avvisad", "ej tillgänglig"],
+        "da": ["virker ikke", "fungerer ikke", "er nede", "ligger nede", "nedbrud", "driftsforstyrrelse",
+               "strømsvigt", "fejlen", "fejlkode", "fejlmeddelelse", "en fejl", "kan ikke logge", "intet internet",
+               "ingen forbindelse", "ingen dækning", "ingen strøm", "afvist"],
+        "nb": ["fungerer ikke", "virker ikke", "er nede", "ligger nede", "feil", "driftsforstyrrelse",
+               "strømbrudd", "kan ikke logge", "ikke internett", "ingen dekning", "ingen strøm", "avvist"],
+        "fi": ["ei toimi", "eivät toimi", "ei pääse", "en pääse", "en pysty kirjautumaan", "ei onnistu", "vika",
+               "häiriö", "katko", "sähkökatko", "virhe", "kaatui", "kaatuu", "ei yhteyttä", "ei verkkoa", "ei kenttää",
+               "hylät"],
+        "tr": ["çalışmıyor", "çöktü", "arıza", "kesinti", "elektrik kesik", "hatası", "hatalı", "hata veriyor",
+               "hata kodu", "giriş yapamıyorum", "bağlanamıyor", "açılmıyor", "yüklenmiyor", "internet yok",
+               "sinyal yok", "çekmiyor", "erişilemiyor", "reddedildi"],
+        "ro": ["nu merge", "nu funcționează", "nu mă pot conecta", "nu pot intra", "pană de curent", "avarie",
+               "a căzut", "căzut", "eroare", "fără curent", "fără internet", "fără semnal", "deconectat", "respins",
+               "indisponibil"],
+        "hu": ["nem működik", "nem megy", "leállt", "leállás", "hiba", "áramszünet", "nem tudok belépni",
+               "nincs internet", "nincs térerő", "nincs áram", "elutasít", "nem elérhető", "összeomlott"],
     },
     "complaint": {
         "en": ["fee", "charg", "twice", "double", "overcharg", "refund", "price", "expensive", "rip off", "ripoff",
@@ -108,6 +155,32 @@ CUES: dict[str, dict[str, list[str]]] = {
         "pt": ["taxa", "cobr", "duas vezes", "duplicad", "reembolso", "devolu", "caro", "preco", "sem avisar",
                "inaceitavel", "vergonh", "pior", "ainda espero", "sem resposta", "por que", "porque", "reclama",
                "atraso", "fatura", "aument"],
+        "nl": ["extra kosten", "verborgen kosten", "twee keer", "dubbel", "afgeschreven", "terugbetal",
+               "geld terug", "te duur", "verhoogd", "verhoging", "zonder te melden", "zonder waarschuwing",
+               "schandalig", "belachelijk", "waardeloos", "slechtste", "nog steeds", "geen antwoord", "geen reactie",
+               "waarom", "klacht", "vertraging", "factuur"],
+        "sv": ["avgift", "dubbel", "två gånger", "dragit", "dragits", "återbetal", "pengarna tillbaka", "dyrt",
+               "dyra", "höjning", "prishöjning", "höjt priset", "höjde priset", "utan förvarning", "utan att meddela",
+               "oacceptab", "värdelös", "väntar fortfarande", "inget svar", "varför", "klagomål", "försen",
+               "reklamation"],
+        "da": ["gebyr", "to gange", "dobbelt", "trukket", "refusion", "pengene tilbage", "dyrt", "for dyr",
+               "hævet", "prisstigning", "uden varsel", "skandale", "uacceptab", "elendig", "værste", "venter stadig",
+               "intet svar", "hvorfor", "klage", "forsink", "regning"],
+        "nb": ["gebyr", "to ganger", "dobbelt", "trukket", "refusjon", "pengene tilbake", "dyrt", "for dyr",
+               "prisøkning", "uten varsel", "skandale", "uakseptab", "elendig", "det verste", "venter fortsatt",
+               "ikke svar", "hvorfor", "klage", "forsink", "regning"],
+        "fi": ["lisämaksu", "kahdesti", "kaksi kertaa", "veloit", "hyvitys", "rahat takaisin", "kallis", "kallii",
+               "korotus", "korotti", "nosti hinta", "ilman ilmoitusta", "skandaali", "surkea", "huonoin", "odotan yhä",
+               "odotan edelleen", "ei vastausta", "miksi", "valitus", "myöhäs"],
+        "tr": ["ek ücret", "fazla ücret", "iki kez", "iki defa", "iade", "paramı geri", "pahalı", "zam", "zamlı",
+               "habersiz", "haber vermeden", "rezalet", "kabul edilemez", "berbat", "en kötü", "hâlâ bekliyorum",
+               "cevap yok", "yanıt yok", "neden", "şikayet", "gecikme"],
+        "ro": ["comision", "de două ori", "dublu", "returnare", "rambursare", "banii înapoi", "scump", "a mărit",
+               "au mărit", "scumpire", "fără să anunțe", "fără anunț", "inacceptabil", "bătaie de joc", "cel mai prost",
+               "încă aștept", "niciun răspuns", "de ce", "reclamați", "întârzier"],
+        "hu": ["díjat", "extra díj", "kétszer", "duplán", "levon", "visszatérítés", "pénzem vissza", "túl drága",
+               "emelt", "áremelés", "szó nélkül", "értesítés nélkül", "felháborító", "elfogadhatatlan", "botrány",
+               "legrosszabb", "még mindig vár", "nincs válasz", "miért", "panasz", "késés", "számla"],
     },
     "praise": {
         "en": ["love", "great", "amazing", "awesome", "thank", "thanks", "excellent", "perfect", "best", "nice",
@@ -121,12 +194,22 @@ CUES: dict[str, dict[str, list[str]]] = {
                "nova karta"],
         "sk": ["dakuj", "super", "skvel", "krasn", "paradn", "milujem", "najlepsi", "sutaz"],
         "pl": ["dzieki", "dziekuj", "super", "swietn", "pieknie", "kocham", "najlepsz", "konkurs", "wow"],
-        "de": ["danke", "super", "toll", "genial", "klasse", "liebe", "beste", "schon", "gewinnspiel", "endlich"],
+        "de": ["danke", "super", "toll", "genial", "klasse", "liebe", "beste", "besten", "schon", "gewinnspiel",
+               "endlich"],
         "es": ["gracias", "genial", "increible", "encanta", "perfecto", "mejor", "bonit", "sorteo", "por fin"],
         "fr": ["merci", "genial", "super", "top", "adore", "parfait", "meilleur", "magnifique", "concours",
                "enfin"],
         "it": ["grazie", "fantastic", "bellissim", "adoro", "perfett", "miglior", "concorso", "finalmente"],
         "pt": ["obrigad", "incrivel", "adoro", "perfeito", "melhor", "lindo", "sorteio", "finalmente"],
+        "nl": ["bedankt", "dank je", "dankjewel", "geweldig", "fantastisch", "blij", "eindelijk", "winactie"],
+        "sv": ["tack", "grymt", "toppen", "fantastisk", "underbar", "äntligen", "tävling", "älskar", "nöjd"],
+        "da": ["tak for", "mange tak", "tusind tak", "fantastisk", "elsker", "endelig", "bedste", "konkurrence"],
+        "nb": ["takk", "tusen takk", "fantastisk", "elsker", "endelig", "det beste", "konkurranse"],
+        "fi": ["kiitos", "kiitti", "mahtava", "upea", "loistava", "vihdoin", "arvonta", "rakastan", "ihana"],
+        "tr": ["teşekkür", "sağol", "harika", "mükemmel", "bayıldım", "sonunda", "çekiliş", "en iyi", "seviyorum"],
+        "ro": ["mulțum", "minunat", "excelent", "în sfârșit", "concurs", "cel mai bun", "iubesc"],
+        "hu": ["köszönöm", "köszi", "szuper", "nagyszerű", "csodás", "imádom", "végre", "nyereményjáték",
+               "legjobb"],
     },
 }
 CONCEPT_KINDS = ("outage", "scam", "complaint", "praise")
@@ -135,6 +218,10 @@ POSITIVE_EMOJI = "🔥❤😍🥰🎉👏👍💯✨🙌😊💜💙💚"
 
 
 _POSITIVE, _NEGATIVE = frozenset(POSITIVE_EMOJI), frozenset(NEGATIVE_EMOJI)
+# Cue words of more than three letters that match whole words only: as stems they would begin common words of
+# other meanings in some language ('best' and German 'beste' begin Dutch 'bestelling' and German 'Bestellung',
+# an order; 'proc', Czech 'proč', begins 'processing'; 'beware' begins Dutch 'bewaren', to keep).
+WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware"})
 ANGRY_EMOJI_CUE = "negative emoji"  # their cue; kinds.CueTally.angry_only: posts with no other complaint cue
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4
@@ -148,7 +235,7 @@ def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tupl
     A word longer than three letters is a stem (matches words starting with it), alone or as the last word
     of a phrase ('не работа' matches 'не работает', 'no funciona' 'no funcionan'): single words are filed
     under their first four letters, phrases under the words before their last. Shorter words ('pin',
-    'otp', 'tan') match whole words only, and so does every word inside a phrase. Phrases are only tried
+    'otp', 'tan') and WHOLE_WORDS match whole words only, and so does every word inside a phrase. Phrases are only tried
     from a word that starts one and is followed by a second word of one (or a word starting with it)."""
     stems: dict[str, list[tuple[str, str, str]]] = {}
     exact: dict[str, list[tuple[str, str]]] = {}
@@ -157,7 +244,7 @@ def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tupl
         for cue in {c for words in by_lang.values() for c in words}:
             words = _WORD.findall(fold(cue))
             key = " ".join(words)
-            if len(words[-1]) <= 3:
+            if len(words[-1]) <= 3 or key in WHOLE_WORDS:
                 exact.setdefault(key, []).append((kind, key))
             elif len(words) == 1:
                 stems.setdefault(key[:4], []).append((key, kind, key))

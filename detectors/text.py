@@ -21,8 +21,9 @@ from detectors.lexicon import fold, lexicon
 # Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
 EVIDENCE = re.compile(r"""
     (?P<url>(?:https?://|www\.)[^\s<>"'()]+)
-  | (?P<amount>(?:[€$£₽]\s?\d+(?:[.,]\d{1,2})?|\d+[.,]\d{2}\s?(?:€|eur|kč|czk|zł|pln|₽|rub|руб|грн|uah|\$|£)?
-                 |\d+\s?(?:€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£)(?!\w)))
+  | (?P<amount>(?:[€$£₽₺]\s?\d+(?:[.,]\d{1,2})?
+                 |\d+[.,]\d{2}\s?(?:€|eur|kč|czk|zł|pln|₽|rub|руб|грн|uah|\$|£|kr|tl|₺|lei|ron|ft|huf)?
+                 |\d+\s?(?:€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£|kr|tl|₺|lei|ron|ft|huf)(?!\w)))
   | (?P<handle>@[\w.]*\w)
   | (?P<tag>\#\w+)
   | (?P<code>(?<![\w.,])(?=[\w-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)*(?![\w.,]\d))
@@ -93,7 +94,7 @@ _PIECES: dict[tuple[str, frozenset[str]], dict[str, tuple]] = {}
 MAX_PIECES = 500_000  # a table is emptied when full: names, typos and codes must not grow it for ever
 # A sum that may be written across a space ('€ 2.99', '2,99 zł'), and a little more ('2 3'), which is fine:
 # such posts are read whole, the same way.
-_SPACED_AMOUNT = re.compile(r"[\d€$£₽]\s+(?:[\d€$£₽]|eur|kč|czk|zł|pln|rub|руб|грн|uah)")
+_SPACED_AMOUNT = re.compile(r"[\d€$£₽₺]\s+(?:[\d€$£₽₺]|eur|kč|czk|zł|pln|rub|руб|грн|uah|kr|tl|lei|ron|ft|huf)")
 
 
 def _piece_table(lang: str, ignore: frozenset[str]) -> dict[str, tuple]:

@@ -65,7 +65,8 @@ def test_terms_from_pieces_equal_terms_from_the_whole_text():
     extras = ["ERROR 503", "https://localhost", "www.voltra-verify.com/x?a=1", "€2.99,", "@Voltra_Help:", "#fail",
               "can’t\nlog in", "is\tthis you?", "😡😡", "E-1042.", "ﬁx", "ΑΣ", "İ", "\u00a0", "auth_09,", "2,99zł",
               "Nordwave", "@nordwave_help,", "#NordWave",  # the brand's words, read past in cue phrases
-              "503", "500 error", "12", "0042", "order 4471093", "٣٤٥"]  # bare numbers take a short cut
+              "503", "500 error", "12", "0042", "order 4471093", "٣٤٥",  # bare numbers take a short cut
+              "149kr", "₺250"]
     texts = []
     for r in records[::5]:
         words = r["text"].split(" ")
@@ -95,11 +96,31 @@ def test_a_sum_written_with_a_space_is_read_whole():
     assert "amount:2.99" in terms_of("strhli mi 2,99 zł", "pl")
 
 
+@pytest.mark.parametrize("text, lang, amount", [
+    ("Lumora drog 149 kr två gånger", "sv", "amount:149"), ("faturama 250 TL zam geldi", "tr", "amount:250"),
+    ("faturama ₺250 zam geldi", "tr", "amount:250"), ("mi-au luat 45,50 lei", "ro", "amount:45.5"),
+    ("levontak 3500 Ft-ot", "hu", "amount:3500"), ("levontak 3500Ft", "hu", "amount:3500"),
+])
+def test_sums_in_the_customers_currency_are_sums_not_error_codes(text, lang, amount):
+    # A bare '149' would be read as an error code: an outage's evidence, in a complaint about a charge.
+    terms = terms_of(text, lang)
+    assert amount in terms and amount.split(":")[1].split(".")[0] not in terms
+
+
 @pytest.mark.parametrize("text, kind, cue", [
     ("Píše mi podpora, chce číslo karty. Jste to vy?", "scam", "cislo karty"),
     ("Не могу войти в приложение, ошибка", "outage", "ошибк"),  # the stem that matched
     ("Frais prélevés deux fois, inadmissible", "complaint", "deux fois"),
     ("love the new card 🔥", "praise", "love"),
+    ("Internet werkt weer niet, al twee uur storing", "outage", "storing"),
+    ("Kan inte logga in i appen sedan i går", "outage", "kan inte logga"),
+    ("Appen virker ikke, jeg kan ikke betale", "outage", "virker ikke"),
+    ("Nettbanken er nede igjen", "outage", "er nede"),
+    ("Sovellus ei toimi taaskaan", "outage", "ei toimi"),
+    ("Biri aradı, kart numaramı istedi. Dolandırıcı mı?", "scam", "dolandir"),
+    ("Mi-au luat comisionul de două ori luna asta", "complaint", "de doua ori"),
+    ("Kétszer terhelték a kártyámat, elfogadhatatlan", "complaint", "ketszer"),
+    ("Bedankt voor de snelle hulp!", "praise", "bedankt"),
 ])
 def test_cues_in_many_languages(text, kind, cue):
     assert cue in cues_in(text, kind)
@@ -108,6 +129,17 @@ def test_cues_in_many_languages(text, kind, cue):
 def test_short_cues_match_whole_words_only():
     assert cues_in("what's the ping on your pink card?", "scam") == []
     assert cues_in("they asked for my PIN", "scam") == ["pin"]
+
+
+@pytest.mark.parametrize("text, kind, cue", [
+    ("waar blijft mijn bestelling?", "praise", "best"),      # Dutch: an order
+    ("Meine Bestellung ist nicht angekommen", "praise", "beste"),
+    ("my payment is still processing", "complaint", "proc"),  # Czech 'proč' (why) typed without its caron
+    ("kun je deze bon bewaren?", "scam", "beware"),          # Dutch: to keep
+])
+def test_whole_word_cues_do_not_begin_other_words(text, kind, cue):
+    assert cue not in cues_in(text, kind)
+    assert cue in cues_in(text.split()[0] + f" {cue} " + " ".join(text.split()[1:]), kind)
 
 
 @pytest.mark.parametrize("text, cue", [
@@ -719,6 +751,18 @@ def test_a_late_phrasing_continues_a_live_complaint_only_in_its_language(seed, n
     from benchmarks.detection_eval import evaluate
     result, _, _ = evaluate("heldout", seed, DetectorSettings())
     assert result.duplicates == 0 and not result.missed, note
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_problems_told_in_dutch_swedish_turkish_romanian_and_hungarian_alert_with_their_kind(seed):
+    # The 'languages' stream: a brand whose customers write languages that had no cue list when the stream was
+    # written. Their outages and complaints read as no kind at all (harmless trends, never alerted), and sums
+    # in kronor, lira, lei and forint read as error codes: before the cue lists, seed 1 missed 4 of its 22
+    # events and seed 2 8 of 18, and a third of the matched alerts had the wrong kind.
+    from benchmarks.detection_eval import evaluate
+    result, _, _ = evaluate("languages", seed, DetectorSettings())
+    assert not result.missed and result.misclassified == 0
+    assert result.duplicates == 0 and result.harmless_alerts == 0
 
 
 class _CarryingRecorded(EmergenceDetector):
