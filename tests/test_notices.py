@@ -177,6 +177,31 @@ def test_templates_in_the_configured_folder_replace_the_built_in_ones(scam_db, t
     assert czech and all(t.startswith("Voltra: @") and "nejsou náš účet. Od " in t and t.endswith("UTC.") for t in czech)
 
 
+def test_every_built_in_template_fills_and_fits_every_platform_with_the_longest_facts():
+    # A draft that does not fit waits for a person; a built-in one must never need to. Every language that has
+    # a template has all three kinds, and the cue lists' languages (detectors/cues.py) all have one, except
+    # Belarusian (its customers get the English notice, and the audit says so).
+    from connectors.limits import LIMITS, too_long
+    from detectors.cues import CUES
+    from pipelines.notices.drafts import BUILT_IN, NOTICE_KINDS, Facts, Templates
+    langs = {path.name.split(".")[1] for path in BUILT_IN.glob("*.txt")}
+    assert {path.name for path in BUILT_IN.glob("*.txt")} == {f"{k}.{lang}.txt" for k in NOTICE_KINDS for lang in langs}
+    assert {lang for by_lang in CUES.values() for lang in by_lang} - langs == {"be"}
+    templates = Templates()
+    for kind in NOTICE_KINDS:
+        facts = Facts(kind, "Nordwave Mobile", "23:59 CEST", ("AUTH-10427", "GATEWAY-503"),
+                      ("@nordwave_mobile_support_team", "nordwave-mobile-customer-refund.com"))
+        for lang in sorted(langs):
+            text, used = templates.render(facts, lang)
+            assert used == lang and "{" not in text, (kind, lang, text)
+            assert ("Nordwave Mobile" in text) == (kind == "scam"), (kind, lang, text)
+            assert ("AUTH-10427, GATEWAY-503" in text) == (kind == "outage"), (kind, lang, text)
+            assert ("@nordwave_mobile_support_team" in text) == (kind == "scam"), (kind, lang, text)
+            assert "23:59 CEST" in text or kind == "scam", (kind, lang, text)
+            for platform in LIMITS:
+                assert too_long(platform, text) is None, (kind, lang, platform, too_long(platform, text))
+
+
 def test_auto_publish_is_off_by_default_and_publishes_only_what_its_rule_covers(start_fake, scam_db, tmp_path,
                                                                                  monkeypatch):
     """The `act` job (what the incidents_changed sensor runs): drafts always; approval and publishing by
