@@ -25,15 +25,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1  # bump when the file's layout, or what is put in it, changes
+FORMAT = 2  # bump when the file's layout, or what is put in it, changes (2: ru and uk lemmas by pymorphy3)
 SOURCES = ("spacy", "spacy-lookups-data", "simplemma")
+
+
+# Languages whose words pymorphy3 lemmatizes: it analyses any form, known or not, from its own compact
+# dictionaries (as spaCy's own Russian and Ukrainian lemmatizers do), so there is no table to copy here.
+MORPHOLOGY_LANGS = frozenset({"ru", "uk"})
 
 
 @dataclass(frozen=True)
 class LanguageData:
     stop_words: frozenset[str]   # spaCy's, as spaCy spells them
     lemmas: LemmaTable | None    # spaCy's lemma_lookup table, or simplemma's dictionary, or none
-    source: str                  # "spacy", "simplemma" or "" (neither has the language)
+    source: str                  # "spacy", "simplemma", "pymorphy3" (no table) or "" (no package has it)
 
 
 class LemmaTable(Mapping[str, str]):
@@ -107,7 +112,7 @@ def _read(path: Path) -> LanguageData:
     con = table._connection()
     source, = con.execute("SELECT value FROM meta WHERE key = 'source'").fetchone()
     stop = frozenset(word for word, in con.execute("SELECT word FROM stop"))
-    return LanguageData(stop, table if source else None, source)
+    return LanguageData(stop, table if source in ("spacy", "simplemma") else None, source)
 
 
 def _build(lang: str, path: Path) -> None:
@@ -149,7 +154,10 @@ def _package_stop_words(lang: str) -> set[str]:
 
 
 def _package_lemmas(lang: str) -> tuple[str, dict[str, str]]:
-    """spaCy's lemma_lookup table where spacy-lookups-data has one, else simplemma's dictionary."""
+    """spaCy's lemma_lookup table where spacy-lookups-data has one, else simplemma's dictionary; none for
+    the languages pymorphy3 lemmatizes."""
+    if lang in MORPHOLOGY_LANGS:
+        return "pymorphy3", {}
     from spacy.util import load_language_data, registry
 
     files = registry.lookups.get(lang) if lang in registry.lookups else {}
