@@ -121,6 +121,11 @@ def test_sums_in_the_customers_currency_are_sums_not_error_codes(text, lang, amo
     ("Mi-au luat comisionul de două ori luna asta", "complaint", "de doua ori"),
     ("Kétszer terhelték a kártyámat, elfogadhatatlan", "complaint", "ketszer"),
     ("Bedankt voor de snelle hulp!", "praise", "bedankt"),
+    ("app keeps freezing at checkout", "outage", "freez"),
+    ("can't access my account since 8am", "outage", "can't access"),
+    ("payments are stuck again", "outage", "are stuck"),
+    ("my parcel never arrived", "complaint", "never arrived"),
+    ("got a text that my account is suspended, click here", "scam", "click here"),
 ])
 def test_cues_in_many_languages(text, kind, cue):
     assert cue in cues_in(text, kind)
@@ -129,6 +134,11 @@ def test_cues_in_many_languages(text, kind, cue):
 def test_short_cues_match_whole_words_only():
     assert cues_in("what's the ping on your pink card?", "scam") == []
     assert cues_in("they asked for my PIN", "scam") == ["pin"]
+
+
+def test_stuck_is_a_cue_only_in_a_phrase():
+    # German 'Stück' (a piece) folds to 'stuck'.
+    assert cues_in("noch ein Stück Kuchen", "outage") == [] and cues_in("my transfer is stuck", "outage") == ["is stuck"]
 
 
 @pytest.mark.parametrize("text, kind, cue", [
