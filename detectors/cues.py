@@ -243,8 +243,9 @@ def _index() -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[tupl
     A word longer than three letters is a stem (matches words starting with it), alone or as the last word
     of a phrase ('не работа' matches 'не работает', 'no funciona' 'no funcionan'): single words are filed
     under their first four letters, phrases under the words before their last. Shorter words ('pin',
-    'otp', 'tan') and WHOLE_WORDS match whole words only, and so does every word inside a phrase. Phrases are only tried
-    from a word that starts one and is followed by a second word of one (or a word starting with it)."""
+    'otp', 'tan') and WHOLE_WORDS match whole words only, and so does every word inside a phrase. Phrases
+    are only tried from a word that starts one and is followed by a second word of one (or a word starting
+    with it)."""
     stems: dict[str, list[tuple[str, str, str]]] = {}
     exact: dict[str, list[tuple[str, str]]] = {}
     phrase_stems: dict[str, list[tuple[str, str, str]]] = {}

@@ -138,7 +138,8 @@ def test_short_cues_match_whole_words_only():
 
 def test_stuck_is_a_cue_only_in_a_phrase():
     # German 'Stück' (a piece) folds to 'stuck'.
-    assert cues_in("noch ein Stück Kuchen", "outage") == [] and cues_in("my transfer is stuck", "outage") == ["is stuck"]
+    assert cues_in("noch ein Stück Kuchen", "outage") == []
+    assert cues_in("my transfer is stuck", "outage") == ["is stuck"]
 
 
 @pytest.mark.parametrize("text, kind, cue", [
