@@ -18,12 +18,15 @@ from functools import lru_cache
 from detectors.cues import CONCEPT_KINDS, number_cues, phrase_kinds, post_cues, token_cues
 from detectors.lexicon import fold, lexicon
 
+# Currencies written after a sum ('2,99 zł', '149 kr', '3500 Ft'), lowercase, for EVIDENCE and _SPACED_AMOUNT
+# ('rub' and 'uah' are read only after a sum with cents).
+CURRENCY_AFTER = r"€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£|kr|tl|₺|lei|ron|ft|huf"
 # Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
 EVIDENCE = re.compile(r"""
     (?P<url>(?:https?://|www\.)[^\s<>"'()]+)
   | (?P<amount>(?:[€$£₽₺]\s?\d+(?:[.,]\d{1,2})?
-                 |\d+[.,]\d{2}\s?(?:€|eur|kč|czk|zł|pln|₽|rub|руб|грн|uah|\$|£|kr|tl|₺|lei|ron|ft|huf)?
-                 |\d+\s?(?:€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£|kr|tl|₺|lei|ron|ft|huf)(?!\w)))
+                 |\d+[.,]\d{2}\s?(?:rub|uah|""" + CURRENCY_AFTER + r""")?
+                 |\d+\s?(?:""" + CURRENCY_AFTER + r""")(?!\w)))
   | (?P<handle>@[\w.]*\w)
   | (?P<tag>\#\w+)
   | (?P<code>(?<![\w.,])(?=[\w-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)*(?![\w.,]\d))
@@ -94,7 +97,7 @@ _PIECES: dict[tuple[str, frozenset[str]], dict[str, tuple]] = {}
 MAX_PIECES = 500_000  # a table is emptied when full: names, typos and codes must not grow it for ever
 # A sum that may be written across a space ('€ 2.99', '2,99 zł'), and a little more ('2 3'), which is fine:
 # such posts are read whole, the same way.
-_SPACED_AMOUNT = re.compile(r"[\d€$£₽₺]\s+(?:[\d€$£₽₺]|eur|kč|czk|zł|pln|rub|руб|грн|uah|kr|tl|lei|ron|ft|huf)")
+_SPACED_AMOUNT = re.compile(r"[\d€$£₽₺]\s+(?:\d|rub|uah|" + CURRENCY_AFTER + ")")
 
 
 def _piece_table(lang: str, ignore: frozenset[str]) -> dict[str, tuple]:
