@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Re-install only when the dependency list changes.
 STAMP := $(VENV)/.installed
+# The optional embedding model (pyproject's `embeddings`), for the tests of detectors/reading.py.
+EMBEDDINGS := $(VENV)/.installed-embeddings
 
 .PHONY: demo test audit install browser dagster-dev bench clean
 
@@ -16,12 +18,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(EMBEDDINGS): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,embeddings]'
+	touch $(EMBEDDINGS)
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/earshot demo
 
-test: $(STAMP) browser
+test: $(EMBEDDINGS) browser
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory audit
 

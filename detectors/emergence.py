@@ -30,6 +30,7 @@ from operator import attrgetter
 from detectors.cues import CONCEPT_KINDS
 from detectors.incidents import Incident, Post
 from detectors.kinds import ALERT_KINDS, TREND, classify, impersonation, kind_of_hits
+from detectors.reading import KindReader
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
@@ -198,10 +199,11 @@ def _evidence_by_sort(terms: Iterable[str]) -> dict[str, set[str]]:
 
 class EmergenceDetector:
     def __init__(self, settings: DetectorSettings = DetectorSettings(), brand: str = "",
-                 ignore: frozenset[str] = frozenset()):
+                 ignore: frozenset[str] = frozenset(), reader: KindReader | None = None):
         self.settings = settings
         self.brand = brand
         self.ignore = ignore
+        self.reader = reader   # reads the kind of an incident's posts that no cue names (optional)
         # The settings' durations in windows (the window's index is the detector's clock)
         self.short, self.long = settings.windows(settings.short_s), settings.windows(settings.long_s)
         self.warmup, self.sweep_every = settings.windows(settings.warmup_s), settings.windows(settings.sweep_every_s)
@@ -253,7 +255,7 @@ class EmergenceDetector:
             if terms.isdisjoint(signature_terms):
                 continue  # the common case: no open incident shares a term with this post
             for incident in self._matching_incidents(terms, open_incidents):
-                if incident.add([post], w, ignore):
+                if incident.add([post], w, ignore, self.reader):
                     changed[incident.incident_id] = incident
         known = self.terms
         for term, n in counted.items():
@@ -603,7 +605,7 @@ class EmergenceDetector:
             incident.kind = kind  # provisional until decided: lets another cluster of this window join it
             self.opened += 1
             self.incidents[incident.incident_id] = incident
-            incident.add(fresh, w, self.ignore)
+            incident.add(fresh, w, self.ignore, self.reader)
             return incident
         # A live incident takes the cluster; only when none matches does a resolved one reopen. Of several
         # live ones, the oldest is kept and the others, one real-world problem raised twice, fold into it;
@@ -618,7 +620,7 @@ class EmergenceDetector:
                 self._fold(other, keep, w, window_end)
         if not conflicting(fresh_terms, keep.signature):
             keep.signature = (keep.signature + [t for t in fresh_terms if t not in keep.signature])[:12]
-        return keep if keep.add(fresh, w, self.ignore) or len(matches) > 1 else None
+        return keep if keep.add(fresh, w, self.ignore, self.reader) or len(matches) > 1 else None
 
     def _overlap_tells(self, fresh_terms: list[str], posts: list[Post], incident: Incident) -> bool:
         """The incident's own posts among the cluster's carry two of the terms its fresh posts tell, or
@@ -673,7 +675,7 @@ class EmergenceDetector:
 
     def _fold(self, younger: Incident, keep: Incident, w: int, window_end: float) -> None:
         """One real-world problem raised twice: the younger incident's posts and terms go to `keep`."""
-        keep.add(list(younger.posts.values()), w, self.ignore)
+        keep.add(list(younger.posts.values()), w, self.ignore, self.reader)
         keep.signature += [t for t in younger.signature if t not in keep.signature]
         younger.status = "merged"
         younger.merged_into = keep.incident_id

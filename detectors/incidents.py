@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from detectors.cues import post_cues
 from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally, severity
+from detectors.reading import KindReader, reading_cues
 from detectors.text import is_concept
 
 
@@ -47,10 +48,12 @@ class Incident:
     cue_tally: CueTally = field(default_factory=CueTally)  # the cues of `posts`, what `decide` reads
     posts_by_author: Counter = field(default_factory=Counter)  # author -> posts of theirs in `posts`
 
-    def add(self, posts: list[Post], window: int, brand_words: frozenset[str] = frozenset()) -> int:
+    def add(self, posts: list[Post], window: int, brand_words: frozenset[str] = frozenset(),
+            reader: KindReader | None = None) -> int:
         """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
         (one customer repeating a complaint adds no evidence, and must not outweigh everyone else).
-        `brand_words` are read past in the posts' cues (cues.post_cues)."""
+        `brand_words` are read past in the posts' cues (cues.post_cues); a post with no cue is read by
+        `reader`, when there is one (reading.py)."""
         per_author = self.posts_by_author
         new = []
         for p in posts:
@@ -58,7 +61,7 @@ class Incident:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
-            self.cue_tally.add(post_cues(p.text, brand_words))
+            self.cue_tally.add(post_cues(p.text, brand_words) or reading_cues(reader, p.text))
             new.append(p)
         if new:
             self.last_window = window

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from detectors import reading
 from detectors.alertable import ALERT_KINDS
 from pipelines.errors import EarshotError
 
@@ -149,6 +150,8 @@ class Settings:
     auto_publish: tuple[AutoPublish, ...] = ()
     alerts: AlertSettings = field(default_factory=AlertSettings)
     scale: Scale = field(default_factory=Scale)
+    embedding_model: str | None = None  # [detection]: a sentence-transformers model that reads the kind of
+                                        # incident posts no cue names (detectors/reading.py); optional
     path: Path | None = None  # where it was loaded from; None for the built-in default
 
 
@@ -171,7 +174,8 @@ _REQUIRED_BY_PLATFORM = {
     "mastodon": ("service", "token_env"),
     "x": ("service", "user_id", "token_env"),
 }
-_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices", "alerts", "scale"}
+_TOP_KEYS = {"brand", "sources", "sla", "business_hours", "languages", "health", "notices", "alerts", "scale",
+             "detection"}
 _CHANNEL_KEYS: dict[str, type] = {
     "name": str, "type": str, "url": str, "url_env": str, "secret_env": str, "host": str, "port": int,
     "starttls": bool, "ca_file": str, "username_env": str, "password_env": str, "from": str, "to": list,
@@ -226,6 +230,12 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
     sources = tuple(_parse_source(s, i, where) for i, s in enumerate(sources_raw))
     _distinct_names([s.name for s in sources], "sources", where)
 
+    detection = _table(raw, "detection", where)
+    _no_unknown(detection, {"embedding_model"}, where, "detection.")
+    embedding_model = _typed(detection, "embedding_model", str, where, "detection.") or None
+    if embedding_model and (why := reading.missing(embedding_model)):
+        raise ConfigError(f"{where}: detection.{why}")
+
     languages = raw.get("languages", list(DEFAULT_LANGUAGES))
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages) or not languages:
         raise ConfigError(f"{where}: languages must be a non-empty array of ISO 639-1 codes")
@@ -241,6 +251,7 @@ def parse_settings(raw: dict[str, Any], path: Path) -> Settings:
         auto_publish=_parse_auto_publish(notices.get("auto_publish", []), where),
         alerts=_parse_alerts(_table(raw, "alerts", where), path),
         scale=_parse_scale(_table(raw, "scale", where), path),
+        embedding_model=embedding_model,
         path=path,
     )
 

@@ -128,6 +128,9 @@ def test_no_file_means_the_demo_source(tmp_path, monkeypatch):
     ("[alerts]\nmax_attempts = 0\n", "alerts.max_attempts must be positive"),
     ("[[notices.auto_publish]]\nkind = 'other'\n", "notices.auto_publish[0].kind must be one of outage, scam, complaint"),
     ("[brand\n", "not valid TOML"),
+    ("[detection]\nembedding_model = 'no_such_model_anywhere'\n",
+     "detection.embedding_model = 'no_such_model_anywhere' is neither a model directory nor an installed package"),
+    ("[detection]\nmodel = 'x'\n", "unknown key detection.model"),
 ])
 def test_errors_name_the_file_and_key(tmp_path, text, message):
     path = write(tmp_path, text)

