@@ -228,8 +228,9 @@ POSITIVE_EMOJI = "🔥❤😍🥰🎉👏👍💯✨🙌😊💜💙💚"
 _POSITIVE, _NEGATIVE = frozenset(POSITIVE_EMOJI), frozenset(NEGATIVE_EMOJI)
 # Cue words of more than three letters that match whole words only: as stems they would begin common words of
 # other meanings in some language ('best' and German 'beste' begin Dutch 'bestelling' and German 'Bestellung',
-# an order; 'proc', Czech 'proč', begins 'processing'; 'beware' begins Dutch 'bewaren', to keep).
-WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware"})
+# an order; 'proc', Czech 'proč', begins 'processing'; 'beware' begins Dutch 'bewaren', to keep; 'super' begins
+# supermarket, supervisor, superior and Spanish 'superar', to overcome, in most of the languages).
+WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware", "super"})
 ANGRY_EMOJI_CUE = "negative emoji"  # their cue; kinds.CueTally.angry_only: posts with no other complaint cue
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4

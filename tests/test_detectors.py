@@ -147,6 +147,7 @@ def test_stuck_is_a_cue_only_in_a_phrase():
     ("Meine Bestellung ist nicht angekommen", "praise", "beste"),
     ("my payment is still processing", "complaint", "proc"),  # Czech 'proč' (why) typed without its caron
     ("kun je deze bon bewaren?", "scam", "beware"),          # Dutch: to keep
+    ("Karte im Supermarkt abgelehnt", "praise", "super"),    # a supermarket, in most languages
 ])
 def test_whole_word_cues_do_not_begin_other_words(text, kind, cue):
     assert cue not in cues_in(text, kind)
