@@ -2,11 +2,11 @@
 
 Cues (cues.py) are words and phrases: a post told in words no list holds ("the app just spins forever",
 "they took money I never spent") carries none, and an incident made of such posts never gets a kind.
-When a sentence-transformers model is installed and configured (`[detect] embedding_model`), such a post
+When a sentence-transformers model is installed and configured (`[detection] embedding_model`), such a post
 is compared with labelled example posts (data/kind_examples.tsv: real customer-support questions from
 BANKING77 and real SMS from the SMS Spam Collection, built by benchmarks/kind_reading.py). It reads as a
-kind when at least `agree` of its `k` nearest examples are of that kind and the nearest of them is at least
-`min_similarity` (cosine) away; the examples also hold everyday questions and chat ('none'), so a post
+kind when at least `agree` of its `k` nearest examples are of that kind and the nearest has a cosine
+similarity of at least `min_similarity`; the examples also hold everyday questions and chat ('none'), so a post
 nearest to those reads as nothing. The nearest example of the kind is returned, and an incident keeps it
 among its cues ("reads like: ..."), so the decision stays explainable.
 
