@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import orjson
 import pytest
@@ -122,3 +125,17 @@ def test_detect_with_an_embedding_model_alerts_on_a_problem_told_in_words_no_cue
     assert found[0][1] is not None
     assert any(c.startswith("reads like: ") for c in orjson.loads(found[0][2])["cues"]["outage"])
     assert detect(con, with_reader, END + timedelta(days=1)).windows == 0   # the saved state reloads
+
+
+def test_a_configured_model_is_not_imported_until_a_post_needs_reading(tmp_path):
+    """A tick in which no post needs reading pays nothing for the model: neither torch nor
+    sentence-transformers is imported by loading the settings and the detector."""
+    config = tmp_path / "earshot.toml"
+    config.write_text(f"[detection]\nembedding_model = '{MODEL}'\n")
+    script = ("import sys; from pipelines.config import load_settings; from pipelines.detection import run; "
+              f"settings = load_settings({str(config)!r}); "
+              "reader = run.KindReader(settings.embedding_model); "
+              "print(sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "[]"
