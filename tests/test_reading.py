@@ -51,6 +51,11 @@ def test_everyday_posts_read_as_nothing(reader):
         assert reader.read(text) is None, text
 
 
+def test_empty_emoji_and_overlong_posts_read_as_nothing_without_failing(reader):
+    for text in ("", "   ", "🙂🙂", "x" * 5000, "https://example.invalid/a"):
+        assert reader.read(text) is None
+
+
 def test_a_reader_pickles_as_its_model_name_and_reads_the_same_after(reader):
     text = next(iter(UNCUED))
     saved = pickle.dumps(reader)
