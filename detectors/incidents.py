@@ -52,8 +52,8 @@ class Incident:
             reader: KindReader | None = None) -> int:
         """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
         (one customer repeating a complaint adds no evidence, and must not outweigh everyone else).
-        `brand_words` are read past in the posts' cues (cues.post_cues); a post with no cue is read by
-        `reader`, when there is one (reading.py)."""
+        `brand_words` are read past in the posts' cues (cues.post_cues); when there is a `reader`
+        (reading.py), the kind it reads in a post is one more cue of the post."""
         per_author = self.posts_by_author
         new = []
         for p in posts:
@@ -61,7 +61,7 @@ class Incident:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
-            self.cue_tally.add(post_cues(p.text, brand_words) or reading_cues(reader, p.text))
+            self.cue_tally.add({**reading_cues(reader, p.text), **post_cues(p.text, brand_words)})
             new.append(p)
         if new:
             self.last_window = window

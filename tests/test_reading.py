@@ -79,6 +79,20 @@ def test_an_incident_told_in_words_no_cue_holds_gets_its_kind_only_with_a_reader
     assert any(c.startswith("reads like: ") for c in read.decision.cues["outage"])
 
 
+def test_a_reading_counts_beside_a_misleading_cue(reader):
+    """'top up' meets the French praise cue 'top'. Read only where no cue is, half the posts would read as an
+    outage against half as praise, a tie that praise wins; read beside the cues, all four tell the outage."""
+    texts = ["I tried to top up. Why was it denied?", "top up denied again, what is going on",
+             "my card keeps getting rejected at every shop today", "card rejected at the till again"]
+    assert [set(post_cues(t)) for t in texts] == [{"praise"}, {"praise"}, set(), set()]
+    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
+    plain, read = Incident("i1", 1000.0, ["top"]), Incident("i2", 1000.0, ["top"])
+    plain.add(posts, 1)
+    read.add(posts, 1, reader=reader)
+    assert plain.decide("Voltra") == "other"
+    assert read.decide("Voltra") == "outage" and read.decision.shares["outage"] == 1.0
+
+
 def test_the_model_is_named_in_the_configuration_by_package_or_directory(tmp_path):
     """Off unless named; a package carrying its model, or a model directory, read the same."""
     config = tmp_path / "earshot.toml"
