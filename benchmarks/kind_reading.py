@@ -51,16 +51,23 @@ PER_SMS_LABEL = 300  # examples of SMS spam, and of everyday SMS
 SEED = 77
 
 
+def _data(*parts: str) -> Path:
+    path = DATA.joinpath(*parts)
+    if not path.is_file():
+        raise SystemExit(f"{path}: not found; the real posts come from ../shared/data beside the checkout")
+    return path
+
+
 def banking77(split: str) -> list[Example]:
     kind_of = {intent: kind for kind, intents in INTENT_KINDS.items() for intent in intents}
-    with (DATA / "banking77" / f"{split}.csv").open(encoding="utf-8") as f:
+    with _data("banking77", f"{split}.csv").open(encoding="utf-8") as f:
         return [Example(kind_of[r["category"]], f"banking77:{r['category']}", " ".join(r["text"].split()))
                 for r in csv.DictReader(f) if r["category"] in kind_of]
 
 
 def sms(test: bool) -> list[Example]:
     """Every fifth SMS is for the evaluation, the others for the examples."""
-    with (DATA / "sms_spam" / "SMSSpamCollection").open(encoding="utf-8") as f:
+    with _data("sms_spam", "SMSSpamCollection").open(encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t", 1) for line in f][1:]
     return [Example("scam" if label == "spam" else NONE, f"sms:{label}", " ".join(text.split()))
             for i, (label, text) in enumerate(rows) if (i % 5 == 0) == test]

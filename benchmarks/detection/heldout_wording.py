@@ -111,9 +111,11 @@ REPLY = {"en": ["Hi, sorry for the trouble. Please DM us your number."], "es": [
 
 
 def _banking77_test() -> tuple[str, ...]:
-    """Real complaints from BANKING77's *test* split (the demo uses only the training split)."""
+    """Real complaints from BANKING77's *test* split (the demo uses only the training split). Without them the
+    stream would silently be another stream, with other figures: their absence stops the run."""
     if not SHARED_DATA.exists():
-        return ()
+        raise SystemExit(f"{SHARED_DATA}: not found; the heldout stream's real complaints come from "
+                         "../shared/data beside the checkout")
     with SHARED_DATA.open(encoding="utf-8") as f:
         return tuple(r["text"] for r in csv.DictReader(f)
                      if r["category"] in ("transaction_charged_twice", "extra_charge_on_statement")
