@@ -3,12 +3,13 @@
 Cues (cues.py) are words and phrases: a post told in words no list holds ("the app just spins forever",
 "they took money I never spent") carries none, and an incident made of such posts never gets a kind; a
 word can also mislead ("top up" meets the French praise cue 'top'). When a sentence-transformers model is
-installed and configured (`[detection] embedding_model`), each post that joins an incident is compared with labelled example posts (data/kind_examples.tsv: real customer-support questions from
-BANKING77 and real SMS from the SMS Spam Collection, built by benchmarks/kind_reading.py). It reads as a
-kind when at least `agree` of its `k` nearest examples are of that kind and the nearest has a cosine
-similarity of at least `min_similarity`; the examples also hold everyday questions and chat ('none'), so a post
-nearest to those reads as nothing. The nearest example of the kind is returned, and the incident counts
-it as one more cue of the post ("reads like: ..."), beside the post's own, so the decision stays explainable.
+installed and configured (`[detection] embedding_model`), each post that joins an incident is compared
+with labelled example posts (data/kind_examples.tsv: real customer-support questions from BANKING77 and
+real SMS from the SMS Spam Collection, built by benchmarks/kind_reading.py). It reads as a kind when at
+least `agree` of its `k` nearest examples are of that kind and the nearest has a cosine similarity of at
+least `min_similarity`; the examples also hold everyday questions and chat ('none'), so a post nearest to
+those reads as nothing. The nearest example of the kind is returned, and the incident counts it as one
+more cue of the post ("reads like: ..."), beside the post's own, so the decision stays explainable.
 
 Never required: nothing here is imported unless the setting names a model, and without one the detector
 runs on cues alone. Each text is encoded on its own (never in a batch whose padding could move its vector)
