@@ -107,7 +107,8 @@ def evaluate(model: str) -> str:
     started = time.perf_counter()
     read = {e.text: reader.read(e.text) for e in tests if cue_kind(e.text) == NONE}
     per_text_ms = 1000 * (time.perf_counter() - started) / max(len(read), 1)
-    lines = ["| kind (posts) | right by cues | right by cues + reader | no cue | of those, read right | read wrong |",
+    lines = ["| kind (posts) | right by cues | right by cues + reader | no cue | of those, read right "
+             "| read wrong |",
              "|---|---|---|---|---|---|"]
     for kind in ("outage", "scam", "complaint", NONE):
         posts = [e for e in tests if e.kind == kind]

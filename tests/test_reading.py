@@ -117,7 +117,8 @@ def test_detect_with_an_embedding_model_alerts_on_a_problem_told_in_words_no_cue
     example that decided."""
     stream = DemoStream(seed=4, events_per_day=0.0).messages_between(END - timedelta(days=2), END)
     wordings = ["my card keeps getting rejected at every shop", "card rejected at the till again",
-                "why does my card get rejected everywhere today", "card rejected at the grocery store, embarrassing"]
+                "why does my card get rejected everywhere today",
+                "card rejected at the grocery store, embarrassing"]
     burst = END - timedelta(hours=3)
     stream += [{"platform": "demo", "id": f"rej{i}", "kind": "mention", "direction": "inbound",
                 "author_id": f"rej{i}", "author_handle": f"rejected{i}", "lang": "en",
@@ -129,8 +130,10 @@ def test_detect_with_an_embedding_model_alerts_on_a_problem_told_in_words_no_cue
 
     def rejected_incidents() -> list[tuple]:
         return con.execute("""SELECT i.kind, i.alerted_at, i.kind_cues FROM incidents i
-                              WHERE i.merged_into IS NULL AND EXISTS (SELECT 1 FROM incident_messages m WHERE m.incident_id = i.incident_id
-                                            AND m.message_id LIKE 'rej%')""").fetchall()
+                              WHERE i.merged_into IS NULL
+                                AND EXISTS (SELECT 1 FROM incident_messages m
+                                            WHERE m.incident_id = i.incident_id AND m.message_id LIKE 'rej%')
+                           """).fetchall()
 
     detect(con, Settings(), END + timedelta(days=1))
     assert all(kind == "other" and alerted is None for kind, alerted, _ in rejected_incidents())
