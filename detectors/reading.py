@@ -140,7 +140,7 @@ class KindReader:
         return kind, next(bank[i].text for i in nearest if bank[i].kind == kind)
 
 
-def reading_cues(reader: KindReader | None, text: str) -> dict[str, tuple[str, ...]]:
+def reading_cues(reader: KindReader, text: str) -> dict[str, tuple[str, ...]]:
     """The cue a reading adds to a post's own: {kind: ('reads like: <example>',)}, or nothing."""
-    reading = reader.read(text) if reader is not None else None
+    reading = reader.read(text)
     return {reading[0]: (f"reads like: {reading[1]}",)} if reading else {}
