@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from detectors.cues import CONCEPT_KINDS, number_cues, phrase_kinds, post_cues, token_cues
 from detectors.lexicon import fold, lexicon
+from detectors.tlds import is_domain_name
 
 # Currencies written after a sum ('2,99 zł', '149 kr', '3500 Ft'), lowercase, for EVIDENCE and _SPACED_AMOUNT
 # ('rub' and 'uah' are read only after a sum with cents).
@@ -31,7 +32,8 @@ EVIDENCE = re.compile(r"""
   | (?P<tag>\#\w+)
   | (?P<code>(?<![\w.,])(?=[\w-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)*(?![\w.,]\d))
 """, re.VERBOSE)
-# Bare domains ('voltra-verify.com'): tried only where a dot precedes a letter, as the pattern is costly.
+# Bare domains ('voltra-verify.com'): tried only where a dot precedes a letter, as the pattern is costly;
+# a name counts only if it ends in a top-level domain (tlds.py).
 DOMAIN = re.compile(r"(?<![@\w.])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?![\w@])")
 _DOTTED = re.compile(r"\.[a-z]")
 WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)*")
@@ -170,6 +172,8 @@ def _take_evidence(text: str, pattern: re.Pattern[str], found: set[str], kind: s
     """Add the evidence `pattern` finds to `found`; return the text with it cut out (one pass)."""
     parts, last = [], 0
     for match in pattern.finditer(text):
+        if kind == "domain" and not is_domain_name(match.group()):
+            continue  # 'ground.amla': no space after a full stop; its words are read as words
         found.add(_evidence_term(kind or match.lastgroup, match.group()))
         parts.append(text[last:match.start()])
         last = match.end()

@@ -33,6 +33,25 @@ def test_terms_keep_evidence_and_lemmas(text, lang, expected):
     assert not terms & IGNORE
 
 
+def test_a_full_stop_with_no_space_after_it_is_no_domain():
+    # Real SMS chat (SMS Spam Collection): two customers posting 'home ground.amla' made a never-seen
+    # 'domain', which two authors suffice to alert on. A bare name is a domain only if it ends in a
+    # top-level domain of the Public Suffix List; links keep whatever host they name.
+    terms = terms_of("No no:)this is kallis home ground.amla home town is durban:)", "en")
+    assert not any(t.startswith("domain:") for t in terms) and {"amla", "kallis"} <= terms
+    assert "domain:fullonsms.com" in terms_of("missing message from fullonsms.com", "en")
+    assert "domain:voltra-pay.support" in terms_of("pay at voltra-pay.support now", "en")
+    assert "domain:voltra.amla" in terms_of("log in at https://voltra.amla/x", "en")
+
+
+def test_the_top_level_domains_are_the_public_suffix_lists():
+    from detectors.tlds import icann_tlds, tlds
+    assert {"com", "net", "org", "info", "eu", "cz", "ru", "sk", "help", "support", "app"} <= tlds()
+    assert not {"amla", "providing", "kallis"} & tlds() and "durban" in tlds()  # a city's gTLD
+    psl = "// ===BEGIN ICANN DOMAINS===\ncom\n*.ck\n!www.ck\nco.uk\nελ\n// ===END ICANN DOMAINS===\nblogspot.xyz\n"
+    assert icann_tlds(psl) == ["ck", "com", "uk"]
+
+
 def test_stop_words_and_short_numbers_are_dropped():
     terms = terms_of("I have been waiting for 2 days and it is still not here", "en")
     assert not {"i", "have", "for", "it", "is", "2"} & terms
