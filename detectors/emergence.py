@@ -203,7 +203,7 @@ class EmergenceDetector:
         self.settings = settings
         self.brand = brand
         self.ignore = ignore
-        self.reader = reader   # reads the kind of an incident's posts, beside their cues (optional)
+        self.reader = reader   # reads the kind of an incident's posts (optional, reading.py)
         # The settings' durations in windows (the window's index is the detector's clock)
         self.short, self.long = settings.windows(settings.short_s), settings.windows(settings.long_s)
         self.warmup, self.sweep_every = settings.windows(settings.warmup_s), settings.windows(settings.sweep_every_s)

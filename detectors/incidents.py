@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from detectors.cues import post_cues
 from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally, severity
-from detectors.reading import KindReader, reading_cues
+from detectors.reading import KindReader, with_reading
 from detectors.text import is_concept
 
 
@@ -53,7 +53,7 @@ class Incident:
         """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
         (one customer repeating a complaint adds no evidence, and must not outweigh everyone else).
         `brand_words` are read past in the posts' cues (cues.post_cues); when there is a `reader`
-        (reading.py), the kind it reads in a post is one more cue of the post."""
+        (reading.py), the problem kind it reads in a post stands in for the post's problem cues."""
         per_author = self.posts_by_author
         new = []
         for p in posts:
@@ -62,7 +62,7 @@ class Incident:
             per_author[p.author] += 1
             self.posts[p.key] = p
             cues = post_cues(p.text, brand_words)
-            self.cue_tally.add(cues if reader is None else {**reading_cues(reader, p.text), **cues})
+            self.cue_tally.add(cues if reader is None else with_reading(cues, reader, p.text))
             new.append(p)
         if new:
             self.last_window = window

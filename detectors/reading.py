@@ -8,8 +8,9 @@ with labelled example posts (data/kind_examples.tsv: real customer-support quest
 real SMS from the SMS Spam Collection, built by benchmarks/kind_reading.py). It reads as a kind when at
 least `agree` of its `k` nearest examples are of that kind and the nearest has a cosine similarity of at
 least `min_similarity`; the examples also hold everyday questions and chat ('none'), so a post nearest to
-those reads as nothing. The nearest example of the kind is returned, and the incident counts it as one
-more cue of the post ("reads like: ..."), beside the post's own, so the decision stays explainable.
+those reads as nothing. The nearest example of the kind is returned, and it becomes the post's cue of that
+kind ("reads like: ..."), in place of the problem cues the post's words carry (with_reading), so the
+decision stays explainable.
 
 Never required: nothing here is imported unless the setting names a model, and without one the detector
 runs on cues alone. Each text is encoded on its own (never in a batch whose padding could move its vector)
@@ -140,7 +141,14 @@ class KindReader:
         return kind, next(bank[i].text for i in nearest if bank[i].kind == kind)
 
 
-def reading_cues(reader: KindReader, text: str) -> dict[str, tuple[str, ...]]:
-    """The cue a reading adds to a post's own: {kind: ('reads like: <example>',)}, or nothing."""
+def with_reading(cues: dict[str, tuple[str, ...]], reader: KindReader, text: str) -> dict[str, tuple[str, ...]]:
+    """A post's cues (cues.post_cues) with what the reader reads in it. A reading of a problem kind takes
+    the place of the post's problem cues: the model read the whole sentence, a cue is one word ("how do I
+    freeze my account? someone used my card" holds the outage cue 'freez' and reads as a scam). Praise cues
+    stay, so a campaign post the model misreads as a problem still weighs as praise. A post it reads as
+    nothing (another language, a wording far from every example) keeps its cues."""
     reading = reader.read(text)
-    return {reading[0]: (f"reads like: {reading[1]}",)} if reading else {}
+    if reading is None:
+        return cues
+    kind, example = reading
+    return {**{k: found for k, found in cues.items() if k not in ALERT_KINDS}, kind: (f"reads like: {example}",)}

@@ -93,6 +93,23 @@ def test_a_reading_counts_beside_a_misleading_cue(reader):
     assert read.decide("Voltra") == "outage" and read.decision.shares["outage"] == 1.0
 
 
+def test_a_reading_takes_the_place_of_a_misleading_problem_cue(reader):
+    """'freeze' is an outage cue (an app that freezes); customers whose card was used by someone else ask to
+    freeze it. Counted beside the cue, the reading would tie with it and the tie go to outage; it takes
+    the cue's place, and the incident page shows the example it read the post by."""
+    texts = ["someone used my card, how do I freeze my account?",
+             "I need to freeze my card, there are payments I never made",
+             "Please freeze my account, my card was stolen and used"]
+    assert [post_cues(t) for t in texts] == [{"outage": ("freez",)}] * 3
+    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
+    plain, read = Incident("i1", 1000.0, ["freeze"]), Incident("i2", 1000.0, ["freeze"])
+    plain.add(posts, 1)
+    read.add(posts, 1, reader=reader)
+    assert plain.decide("Voltra") == "outage"
+    assert read.decide("Voltra") == "scam" and read.decision.shares["outage"] == 0.0
+    assert all(cue.startswith("reads like: ") for cue in read.decision.cues["scam"])
+
+
 def test_the_model_is_named_in_the_configuration_by_package_or_directory(tmp_path):
     """Off unless named; a package carrying its model, or a model directory, read the same."""
     config = tmp_path / "earshot.toml"
