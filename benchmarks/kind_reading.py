@@ -8,11 +8,11 @@ examples come from BANKING77's *train* split and four in five SMS; the evaluatio
 split and the fifth SMS, which no example comes from. A post's kind is what its data set's label says
 (INTENT_KINDS: an intent that reports a failure is an outage, one that disputes a charge a complaint, one that
 reports a payment or withdrawal the customer never made a scam, like SMS spam; everyday questions and SMS
-chat tell none). Each post is decided as the detector decides an incident made of it alone (Incident.add and decide,
-with and without the reader), so the figures are those of the code that runs. Printed, as a Markdown
-table for the README: per kind, the share of posts decided right by cues alone and by cues with the
-reader; of the posts whose cues name no problem kind, how many the reader reads right and wrong; of
-those whose cues name one, how many the reader changes, to right and to wrong.
+chat tell none). Each post is decided as the detector decides an incident made of it alone
+(Incident.add and decide, with and without the reader), so the figures are those of the code that runs.
+Printed, as a Markdown table for the README: per kind, the share of posts decided right by cues alone
+and by cues with the reader; of the posts whose cues name no problem kind, how many the reader reads
+right and wrong; of those whose cues name one, how many the reader changes, to right and to wrong.
 """
 from __future__ import annotations
 

@@ -79,9 +79,10 @@ def test_an_incident_told_in_words_no_cue_holds_gets_its_kind_only_with_a_reader
     assert any(c.startswith("reads like: ") for c in read.decision.cues["outage"])
 
 
-def test_a_reading_counts_beside_a_misleading_cue(reader):
+def test_a_reading_outweighs_a_misleading_praise_cue(reader):
     """'top up' meets the French praise cue 'top'. Read only where no cue is, half the posts would read as an
-    outage against half as praise, a tie that praise wins; read beside the cues, all four tell the outage."""
+    outage against half as praise, a tie that praise wins; read in every post (praise cues stay), all four
+    tell the outage, which outweighs the praise of two."""
     texts = ["I tried to top up. Why was it denied?", "top up denied again, what is going on",
              "my card keeps getting rejected at every shop today", "card rejected at the till again"]
     assert [set(post_cues(t)) for t in texts] == [{"praise"}, {"praise"}, set(), set()]
