@@ -83,13 +83,16 @@ def shapes(records: list[dict]) -> dict[str, str]:
     return {r["demo_event"]: r["demo_event_shape"] for r in records if r.get("demo_event")}
 
 
+def detector_for(source: DemoStream, settings: DetectorSettings, reader: KindReader | None) -> EmergenceDetector:
+    return EmergenceDetector(settings, brand=source.brand, ignore=brand_terms(source.brand), reader=reader)
+
+
 def evaluate(name: str, seed: int, settings: DetectorSettings, reader: KindReader | None = None
              ) -> tuple[Score, list[tuple[str, str, float]], int]:
     """The score of one stream, each matched event's (kind, shape, delay in minutes), and the posts replayed."""
     source, records = stream(name, seed)
     posts = posts_of(records)
-    detector = EmergenceDetector(settings, brand=source.brand, ignore=brand_terms(source.brand), reader=reader)
-    incidents = replay(detector, posts)
+    incidents = replay(detector_for(source, settings, reader), posts)
     warm_until = posts[0].at + settings.warmup_s
     labels, events = labelled(records, warm_until)
     result = score(list(incidents.values()), labels, events, DAYS - 1)
@@ -115,8 +118,7 @@ def replay_check(name: str, seed: int, settings: DetectorSettings, reader: KindR
     posts = posts_of(records)
 
     def run(upto: float | None) -> dict:
-        detector = EmergenceDetector(settings, brand=source.brand, ignore=brand_terms(source.brand), reader=reader)
-        return replay(detector, [p for p in posts if upto is None or p.at <= upto])
+        return replay(detector_for(source, settings, reader), [p for p in posts if upto is None or p.at <= upto])
 
     alerts = [i for i in run(None).values() if i.alerted_at is not None]
     same = 0

@@ -151,7 +151,7 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     scale: Scale = field(default_factory=Scale)
     embedding_model: str | None = None  # [detection]: a sentence-transformers model that reads the kind of
-                                        # incident posts no cue names (detectors/reading.py); optional
+                                        # incidents' posts (detectors/reading.py); optional
     path: Path | None = None  # where it was loaded from; None for the built-in default
 
 

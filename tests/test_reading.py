@@ -65,17 +65,25 @@ def test_a_reader_pickles_as_its_model_name_and_reads_the_same_after(reader):
     assert again.read(text) == reader.read(text)
 
 
+def _decided_without_and_with(reader: KindReader, texts: list[str], signature: str) -> tuple[Incident, Incident]:
+    """The same posts as two incidents, the second reading them with the reader; both decided."""
+    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
+    plain, read = Incident("i1", 1000.0, [signature]), Incident("i2", 1000.0, [signature])
+    plain.add(posts, 1)
+    read.add(posts, 1, reader=reader)
+    plain.decide("Voltra")
+    read.decide("Voltra")
+    return plain, read
+
+
 def test_an_incident_told_in_words_no_cue_holds_gets_its_kind_only_with_a_reader(reader):
     texts = ["my card keeps getting rejected at every shop today", "card rejected at the till again",
              "why does my card get rejected everywhere", "card rejected twice at the supermarket"]
     texts = [t for t in texts if not post_cues(t)]
     assert len(texts) >= 3
-    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
-    plain, read = Incident("i1", 1000.0, ["rejected"]), Incident("i2", 1000.0, ["rejected"])
-    plain.add(posts, 1)
-    read.add(posts, 1, reader=reader)
-    assert plain.decide("Voltra") == "other" and plain.decision.tells is None
-    assert read.decide("Voltra") == "outage"
+    plain, read = _decided_without_and_with(reader, texts, "rejected")
+    assert plain.kind == "other" and plain.decision.tells is None
+    assert read.kind == "outage"
     assert any(c.startswith("reads like: ") for c in read.decision.cues["outage"])
 
 
@@ -86,12 +94,9 @@ def test_a_reading_outweighs_a_misleading_praise_cue(reader):
     texts = ["I tried to top up. Why was it denied?", "top up denied again, what is going on",
              "my card keeps getting rejected at every shop today", "card rejected at the till again"]
     assert [set(post_cues(t)) for t in texts] == [{"praise"}, {"praise"}, set(), set()]
-    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
-    plain, read = Incident("i1", 1000.0, ["top"]), Incident("i2", 1000.0, ["top"])
-    plain.add(posts, 1)
-    read.add(posts, 1, reader=reader)
-    assert plain.decide("Voltra") == "other"
-    assert read.decide("Voltra") == "outage" and read.decision.shares["outage"] == 1.0
+    plain, read = _decided_without_and_with(reader, texts, "top")
+    assert plain.kind == "other"
+    assert read.kind == "outage" and read.decision.shares["outage"] == 1.0
 
 
 def test_a_reading_takes_the_place_of_a_misleading_problem_cue(reader):
@@ -102,12 +107,9 @@ def test_a_reading_takes_the_place_of_a_misleading_problem_cue(reader):
              "I need to freeze my card, there are payments I never made",
              "Please freeze my account, my card was stolen and used"]
     assert [post_cues(t) for t in texts] == [{"outage": ("freez",)}] * 3
-    posts = [Post("demo", str(i), f"a{i}", 1000.0 + i, t, "en") for i, t in enumerate(texts)]
-    plain, read = Incident("i1", 1000.0, ["freeze"]), Incident("i2", 1000.0, ["freeze"])
-    plain.add(posts, 1)
-    read.add(posts, 1, reader=reader)
-    assert plain.decide("Voltra") == "outage"
-    assert read.decide("Voltra") == "scam" and read.decision.shares["outage"] == 0.0
+    plain, read = _decided_without_and_with(reader, texts, "freeze")
+    assert plain.kind == "outage"
+    assert read.kind == "scam" and read.decision.shares["outage"] == 0.0
     assert all(cue.startswith("reads like: ") for cue in read.decision.cues["scam"])
 
 
