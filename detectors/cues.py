@@ -234,6 +234,12 @@ WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware", "super"})
 ANGRY_EMOJI_CUE = "negative emoji"  # their cue; kinds.CueTally.angry_only: posts with no other complaint cue
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4
+# Currencies written after a sum ('2,99 zł', '149 kr', '3500 Ft'), lowercase: text.py reads sums as evidence
+# with them ('rub' and 'uah' only after a sum with cents).
+CURRENCY_AFTER = r"€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£|kr|tl|₺|lei|ron|ft|huf"
+# A sum in folded text: its number is no error code ('charged £500' tells no HTTP 500).
+_SUM = re.compile(r"[€$£₽₺]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:rub|uah|" + fold(CURRENCY_AFTER) + r")(?!\w)")
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=1)
@@ -323,8 +329,8 @@ def _cues_of_word(word: str) -> tuple[tuple[str, str], ...]:
 
 
 def _words(folded: str, skip: frozenset[str]) -> list[str]:
-    """The words of folded text, less those in `skip`."""
-    words = _WORD.findall(folded)
+    """The words of folded text, less those in `skip` and the numbers of sums."""
+    words = _WORD.findall(_SUM.sub(" ", folded) if _DIGIT.search(folded) else folded)
     return [word for word in words if word not in skip] if skip else words
 
 

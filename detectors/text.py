@@ -15,13 +15,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from detectors.cues import CONCEPT_KINDS, number_cues, phrase_kinds, post_cues, token_cues
+from detectors.cues import CONCEPT_KINDS, CURRENCY_AFTER, number_cues, phrase_kinds, post_cues, token_cues
 from detectors.lexicon import fold, lexicon
 from detectors.tlds import is_domain_name
 
-# Currencies written after a sum ('2,99 zł', '149 kr', '3500 Ft'), lowercase, for EVIDENCE and _SPACED_AMOUNT
-# ('rub' and 'uah' are read only after a sum with cents).
-CURRENCY_AFTER = r"€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£|kr|tl|₺|lei|ron|ft|huf"
 # Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
 EVIDENCE = re.compile(r"""
     (?P<url>(?:https?://|www\.)[^\s<>"'()]+)

@@ -126,6 +126,21 @@ def test_sums_in_the_customers_currency_are_sums_not_error_codes(text, lang, amo
     assert amount in terms and amount.split(":")[1].split(".")[0] not in terms
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("they charged me £500 for nothing", "en"), ("it cost 500€ and the app says paid", "en"),
+    ("they took 503 EUR from my account", "en"), ("strhli mi 502 Kč", "cs"), ("$504 gone from my card", "en"),
+])
+def test_a_sum_of_500_is_no_server_error(text, lang):
+    """'500' and '503' are outage cues (HTTP errors); '£500' is a sum, which tells a complaint, not an
+    outage. The number is neither a code term nor an outage cue, read whole or piece by piece."""
+    from detectors.text import _whole_text_terms
+    terms = terms_of(text, lang)
+    assert terms == _whole_text_terms(text, lang, frozenset())
+    assert "~outage" not in terms and "outage" not in post_cues(text)
+    assert not any(t.isdigit() for t in terms) and any(t.startswith("amount:5") for t in terms)
+    assert "~outage" in terms_of("error 500 when I pay", "en")
+
+
 @pytest.mark.parametrize("text, kind, cue", [
     ("Píše mi podpora, chce číslo karty. Jste to vy?", "scam", "cislo karty"),
     ("Не могу войти в приложение, ошибка", "outage", "ошибк"),  # the stem that matched
