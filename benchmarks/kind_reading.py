@@ -2,6 +2,7 @@
 
     python -m benchmarks.kind_reading --write        # rebuild detectors/data/kind_examples.tsv
     python -m benchmarks.kind_reading [--model NAME]  # evaluate cues alone vs cues + reader
+    python -m benchmarks.kind_reading --roughened     # variants with '!!', an emoji...: read alike?
 
 Both use ../shared/data (BANKING77, SMS Spam Collection: real wording nobody on the project wrote). The
 examples come from BANKING77's *train* split and four in five SMS; the evaluation reads BANKING77's *test*
@@ -25,6 +26,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from connectors.demo.wording import ROUGH_ENDINGS
 from detectors.alertable import ALERT_KINDS
 from detectors.incidents import Incident, Post
 from detectors.reading import NONE, Example, KindReader
@@ -132,6 +134,24 @@ def evaluate(model: str) -> str:
                                f"{platform.machine()}, {date.today()}")
 
 
+def roughened(model: str) -> str:
+    """How many roughened variants of the held-out problem posts (ROUGH_ENDINGS, as the demo source adds
+    them) read as another kind than the post itself: read as written, and in the reading form `read` uses."""
+    reader = KindReader(model).load()
+    posts = [e.text.rstrip(".!?") for e in banking77("test") + sms(test=True) if e.kind in ALERT_KINDS]
+    variants = len(posts) * len(ROUGH_ENDINGS)
+
+    def kind(reading: tuple[str, str] | None) -> str:
+        return reading[0] if reading else NONE
+    as_written = sum(kind(reader.read_exactly(t + end)) != kind(reader.read_exactly(t))
+                     for t in posts for end in ROUGH_ENDINGS)
+    in_form = sum(kind(reader.read(t + end)) != kind(reader.read(t)) for t in posts for end in ROUGH_ENDINGS)
+    return (f"{variants:,} variants ({', '.join(map(repr, ROUGH_ENDINGS))}) of {len(posts):,} held-out problem "
+            f"posts read as another kind than the post: as written {as_written} ({as_written / variants:.1%}), "
+            f"in the reading form {in_form} ({in_form / variants:.1%}); {model}, {platform.machine()}, "
+            f"{date.today()}")
+
+
 def _share(kinds: list[str], kind: str) -> str:
     right = sum(k == kind for k in kinds)
     return f"{right / len(kinds):.1%} ({right})"
@@ -141,9 +161,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rebuild detectors/data/kind_examples.tsv")
     parser.add_argument("--model", default=MODEL, help="a model directory or a package carrying one")
+    parser.add_argument("--roughened", action="store_true",
+                        help="how many variants with '!!', '???', an emoji... read otherwise than their post")
     args = parser.parse_args()
     if args.write:
         write_examples()
+    elif args.roughened:
+        print(roughened(args.model))
     else:
         print(evaluate(args.model))
 

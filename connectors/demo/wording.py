@@ -85,6 +85,9 @@ def topic_text(rng: random.Random, wording: Wording, topic: str, lang: str, fact
     return rng.choice(templates).format(**facts)
 
 
+ROUGH_ENDINGS = ("!!", "???", " 😡", " 🙏", " :(", "...")
+
+
 def roughen(rng: random.Random, text: str) -> str:
     """Case, punctuation and emoji noise as in real posts; the words stay readable."""
     roll = rng.random()
@@ -93,7 +96,7 @@ def roughen(rng: random.Random, text: str) -> str:
     elif roll < 0.2:
         text = text.upper()
     if rng.random() < 0.15:
-        text = text.rstrip(".!?") + rng.choice(["!!", "???", " 😡", " 🙏", " :(", "..."])
+        text = text.rstrip(".!?") + rng.choice(ROUGH_ENDINGS)
     return text
 
 
