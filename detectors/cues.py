@@ -234,11 +234,21 @@ WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware", "super"})
 ANGRY_EMOJI_CUE = "negative emoji"  # their cue; kinds.CueTally.angry_only: posts with no other complaint cue
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4
-# Currencies written after a sum ('2,99 zł', '149 kr', '3500 Ft'), lowercase: text.py reads sums as evidence
-# with them ('rub' and 'uah' only after a sum with cents).
+# Currencies written after a sum ('2,99 zł', '149 kr', '3500 Ft'), lowercase ('rub' and 'uah' are read only
+# after a sum with cents).
 CURRENCY_AFTER = r"€|eur|kč|czk|zł|pln|₽|руб|грн|\$|£|kr|tl|₺|lei|ron|ft|huf"
+
+
+def sum_pattern(currencies: str) -> str:
+    """A sum of money ('€2.99', '2,99 zł', '$3', '149 kr'), with the currencies written after it spelt as
+    the text it reads is: text.py's evidence (lowercase text) and the cue words here (folded text) read one
+    same set of sums."""
+    return (r"[€$£₽₺]\s?\d+(?:[.,]\d{1,2})?|\d+[.,]\d{2}\s?(?:rub|uah|" + currencies + r")?"
+            r"|\d+\s?(?:" + currencies + r")(?!\w)")
+
+
 # A sum in folded text: its number is no error code ('charged £500' tells no HTTP 500).
-_SUM = re.compile(r"[€$£₽₺]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:rub|uah|" + fold(CURRENCY_AFTER) + r")(?!\w)")
+_SUM = re.compile(sum_pattern(fold(CURRENCY_AFTER)))
 _DIGIT = re.compile(r"\d")
 
 

@@ -15,16 +15,15 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from detectors.cues import CONCEPT_KINDS, CURRENCY_AFTER, number_cues, phrase_kinds, post_cues, token_cues
+from detectors.cues import (CONCEPT_KINDS, CURRENCY_AFTER, number_cues, phrase_kinds, post_cues, sum_pattern,
+                            token_cues)
 from detectors.lexicon import fold, lexicon
 from detectors.tlds import is_domain_name
 
 # Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
 EVIDENCE = re.compile(r"""
     (?P<url>(?:https?://|www\.)[^\s<>"'()]+)
-  | (?P<amount>(?:[€$£₽₺]\s?\d+(?:[.,]\d{1,2})?
-                 |\d+[.,]\d{2}\s?(?:rub|uah|""" + CURRENCY_AFTER + r""")?
-                 |\d+\s?(?:""" + CURRENCY_AFTER + r""")(?!\w)))
+  | (?P<amount>""" + sum_pattern(CURRENCY_AFTER) + r""")
   | (?P<handle>@[\w.]*\w)
   | (?P<tag>\#\w+)
   | (?P<code>(?<![\w.,])(?=[\w-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)*(?![\w.,]\d))
