@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from detectors.cues import cues_in, post_cues
-from detectors.emergence import STALE_TERMS, DetectorSettings, EmergenceDetector, _cue_hits
+from detectors.emergence import STALE_TERMS, DetectorSettings, EmergenceDetector, _cue_hits, window_of
 from detectors.evaluation import LabelledEvent, score
 from detectors.incidents import Incident, Post
 from detectors.kinds import ALERT_KINDS, TREND, CueTally, classify, kind_of_hits
@@ -456,7 +456,7 @@ def test_two_customers_quoting_the_same_fake_account_raise_a_scam_at_the_second(
     assert [(i.kind, len(i.posts)) for i in found] == [("scam", 2)]
     second = max(p.at for p in found[0].posts.values())
     window_s = DetectorSettings().window_s
-    assert found[0].detected_at == -(-second // window_s) * window_s  # the end of the second message's window
+    assert found[0].detected_at == window_of(second, window_s) * window_s  # the end of the second message's window
 
 
 def test_a_terms_recent_count_kept_between_windows_equals_a_fresh_sum():

@@ -14,7 +14,7 @@ import pytest
 from connectors.demo import DemoStream
 from connectors.demo.wording import ROUGH_ENDINGS
 from detectors.cues import post_cues
-from detectors.emergence import DetectorSettings, EmergenceDetector
+from detectors.emergence import DetectorSettings, EmergenceDetector, window_of
 from detectors.incidents import Incident, Post
 from detectors.reading import KindReader, examples, reading_form
 from detectors.replay import replay
@@ -173,7 +173,7 @@ def test_three_customers_whose_posts_read_as_one_problem_are_enough_words_no_cue
     found = [i for i in replay(detector, posts).values() if i.alerted_at is not None]
     assert [(i.kind, sorted(key[1] for key in i.posts)) for i in found] == [("outage", ["r0", "r1", "r2"])]
     window_s = detector.settings.window_s
-    assert found[0].detected_at == -(-(OUTAGE_AT + 600) // window_s) * window_s   # the third post's window
+    assert found[0].detected_at == window_of(OUTAGE_AT + 600, window_s) * window_s   # the third post's window
     assert (["r0", "r1", "r2"], True) in detector.asked
     assert (["h0", "h1", "h2"], False) in detector.asked
 
