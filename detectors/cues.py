@@ -4,8 +4,8 @@ Each cue is a word stem (matches any word starting with it) or a phrase whose la
 matches 'не работает'); words of three letters or fewer, and those in WHOLE_WORDS, match whole. They are
 written per language from general knowledge of how customers complain, not from any test stream (the lists
 for nl, sv, da, nb, fi, tr, ro and hu were written after the 'languages' evaluation stream, by the same
-hand: README, "Detection quality"); language-independent evidence (error codes, look-alike handles, unknown
-links) is weighed in kinds.py.
+hand: docs/detection-history.md, "languages with no cue list"); language-independent evidence (error
+codes, look-alike handles, unknown links) is weighed in kinds.py.
 """
 from __future__ import annotations
 

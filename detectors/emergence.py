@@ -46,7 +46,7 @@ class DetectorSettings:
     """Durations are in seconds of event time, each a whole number of windows. The window is how often
     the detector looks: an incident is raised at the end of the window in which its evidence suffices, so
     a shorter window raises it sooner (by half a window on average); on the labelled streams, 5-minute and
-    1-minute windows raised the same alerts (README, "Detection quality")."""
+    1-minute windows raised the same alerts (docs/detection-history.md)."""
     window_s: int = 60
     short_s: int = 1800                # 30 minutes: sudden events
     long_s: int = 3 * 3600             # 3 hours: slow ramps
@@ -146,7 +146,7 @@ _PROBLEM_CONCEPTS = frozenset(f"~{kind}" for kind in ALERT_KINDS)
 # A concept that is a topic when it bursts alone: customers saying at once, in whatever words and languages,
 # that the service fails are telling one outage. '~complaint' is not (its cues are broad: an angry emoji,
 # 'refund', and unrelated customers' complaints coincide); '~scam' was tried and changed no alert on 300
-# labelled streams: a scam wave's fake handle or link bursts at its second voice (README, "Detection").
+# labelled streams: a scam wave's fake handle or link bursts at its second voice (docs/detection-history.md).
 _TOPIC_CONCEPTS = frozenset({"~outage"})
 
 

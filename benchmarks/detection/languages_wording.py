@@ -2,8 +2,8 @@
 customers write Dutch, Swedish, Turkish, Romanian and Hungarian, and no English.
 
 Written for evaluation only (2026-11-24), and measured before the detector learnt these languages' cues
-(README, "Detection quality": the languages stream). Nothing here was copied into detectors/cues.py; the cue
-lists for these languages were written afterwards from general knowledge of how customers complain.
+(docs/detection-history.md, "languages with no cue list"). Nothing here was copied into detectors/cues.py;
+the cue lists for these languages were written afterwards from general knowledge of how customers complain.
 Sums are written in each country's currency ('149 kr', '250 TL', '45 lei', '3500 Ft'), as customers do.
 """
 from __future__ import annotations
