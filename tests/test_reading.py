@@ -139,7 +139,7 @@ def test_a_reading_takes_the_place_of_a_misleading_problem_cue(reader):
     assert all(cue.startswith("reads like: ") for cue in read.decision.cues["scam"])
 
 
-class _AskingReader(EmergenceDetector):
+class _DetectorNotingReadings(EmergenceDetector):
     """The detector, noting which posts it asked whether they read as one problem, and the answer."""
 
     def __init__(self, reader: KindReader | None):
@@ -166,10 +166,10 @@ def test_three_customers_whose_posts_read_as_one_problem_are_enough_words_no_cue
     posts = sorted(background(3) + three(rejected, "r", OUTAGE_AT) + three(everyday, "h", OUTAGE_AT + 3 * 3600),
                    key=lambda p: p.at)
 
-    without = _AskingReader(None)
+    without = _DetectorNotingReadings(None)
     assert not any(i.alerted_at for i in replay(without, posts).values())
 
-    detector = _AskingReader(reader)
+    detector = _DetectorNotingReadings(reader)
     found = [i for i in replay(detector, posts).values() if i.alerted_at is not None]
     assert [(i.kind, sorted(key[1] for key in i.posts)) for i in found] == [("outage", ["r0", "r1", "r2"])]
     window_s = detector.settings.window_s
