@@ -28,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/earshot demo
 
 test: $(EMBEDDINGS) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 	$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the installed dependencies (fails on any). pip-audit lists a package it cannot look

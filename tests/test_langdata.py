@@ -145,31 +145,72 @@ def test_a_cache_dir_that_cannot_be_written_falls_back_to_the_temp_dir(obstacle,
         assert [p for p in cache.rglob("*") if p.is_file()] == []
 
 
-def _build_and_look_up(directory: str) -> str:
-    return language_data("cs", Path(directory)).lemmas.get("chyby")
+# Both tests below start their processes with "spawn", from a new interpreter. Forking the pytest process
+# itself is unsafe by then: earlier tests leave threads running (Streamlit's, DuckDB's, Dagster's), and a
+# lock one of them held at the fork stays held in the child forever. One CI run hung here for 80 minutes.
+_SPAWN = multiprocessing.get_context("spawn")
+_WAIT_SECONDS = 300  # a child that has not answered by then is stuck; the test fails instead of hanging CI
+
+
+_START_TOGETHER = []  # a barrier each worker is given when it starts (a lock cannot travel with a task)
+
+
+def _keep_barrier(barrier) -> None:
+    _START_TOGETHER[:] = [barrier]
+
+
+def _wait_then_build(directory: str) -> tuple[str, Path]:
+    _START_TOGETHER[0].wait(_WAIT_SECONDS)  # both processes begin building at the same moment
+    lemmas = language_data("cs", Path(directory)).lemmas
+    return lemmas.get("chyby"), lemmas.path
 
 
 def test_two_processes_building_at_once_both_get_whole_data(tmp_path):
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        assert pool.map(_build_and_look_up, [str(tmp_path)] * 2) == ["chyba", "chyba"]
-    assert len(list(tmp_path.iterdir())) == 1
+    processes = _SPAWN.Pool(2, initializer=_keep_barrier, initargs=(_SPAWN.Barrier(2),))
+    try:
+        answers = [processes.apply_async(_wait_then_build, (str(tmp_path),)) for _ in range(2)]
+        # each read the file in the directory asked for, not one of its own in the temp directory
+        assert [answer.get(_WAIT_SECONDS) for answer in answers] == [("chyba", _file("cs", tmp_path))] * 2
+    finally:
+        processes.close()  # workers end when their queue does; terminate() signals them, and may be ignored
+        processes.join()
+    assert len(list(tmp_path.iterdir())) == 1  # one file, no partial left behind
 
 
 _INHERITED = []  # a table whose connection the parent opened, reached by a forked child through memory
 
 
-def _look_up_inherited(word: str) -> str:
-    return _INHERITED[0].get(word)
+def _look_up_inherited(word: str) -> tuple[str, bool]:
+    """The lemma, and whether it was read through a connection this process opened: SQLite's documentation
+    forbids carrying an open connection across a fork, even where the shared one happens to answer."""
+    table = _INHERITED[0]
+    return table.get(word), table._pid == os.getpid()
+
+
+def _fork_after_using_a_table(directory: str, answers) -> None:
+    """In a new interpreter, with no other thread: open a table, fork a child that uses it, use it again."""
+    table = language_data("cs", Path(directory)).lemmas
+    in_parent_before = table.get("chyby")       # the parent's connection is open now
+    _INHERITED[:] = [table]
+    child = multiprocessing.get_context("fork").Pool(1)
+    try:
+        in_child = child.map_async(_look_up_inherited, ["chyby", "platby"]).get(_WAIT_SECONDS)
+    finally:
+        child.close()
+        child.join()
+    answers.put((in_parent_before, in_child, table.get("platby"), pickle.loads(pickle.dumps(table)).get("chyby")))
 
 
 def test_a_table_used_before_a_fork_works_in_the_child_and_pickles(tmp_path):
-    table = language_data("cs", tmp_path).lemmas
-    assert table.get("chyby") == "chyba"        # the parent's connection is open now
-    _INHERITED[:] = [table]
+    answers = _SPAWN.Queue()
+    parent = _SPAWN.Process(target=_fork_after_using_a_table, args=(str(tmp_path), answers))
+    parent.start()
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            assert pool.map(_look_up_inherited, ["chyby", "platby"]) == ["chyba", "platba"]
+        in_parent_before, in_child, in_parent_after, unpickled = answers.get(timeout=_WAIT_SECONDS)
     finally:
-        _INHERITED.clear()
-    assert table.get("platby") == "platba"      # and the parent's still works
-    assert pickle.loads(pickle.dumps(table)).get("chyby") == "chyba"
+        parent.join(_WAIT_SECONDS)
+    assert parent.exitcode == 0
+    assert in_parent_before == "chyba"
+    assert in_child == [("chyba", True), ("platba", True)]
+    assert in_parent_after == "platba"          # and the parent's still works
+    assert unpickled == "chyba"
