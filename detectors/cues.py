@@ -77,7 +77,7 @@ CUES: dict[str, dict[str, list[str]]] = {
                "freez", "frozen", "is stuck", "are stuck", "got stuck", "stuck on", "can't access",
                "cannot access", "can't connect", "cannot connect", "won't open", "won't work", "nothing loads",
                "doesn't load", "not responding", "no internet", "no connection", "disconnect", "blank screen",
-               "white screen", "unreachable", "went down"],
+               "white screen", "black screen", "unreachable", "went down"],
         "ru": ["не работа", "не могу войти", "не получается", "не грузит", "не загружа", "лежит", "упал",
                "сбой", "ошибк", "вылета", "отклон", "не проход", "недоступ", "нет сети", "нет связи", "глюч"],
         "uk": ["не працю", "не можу увійти", "не вдається", "не завантаж", "лежить", "впав", "збій",
@@ -109,14 +109,21 @@ CUES: dict[str, dict[str, list[str]]] = {
         "sv": ["fungerar inte", "funkar inte", "går inte", "ligger nere", "är nere", "avbrott", "strömavbrott",
                "driftstörning", "störning", "felkod", "felmeddelande", "kan inte logga", "inget internet",
                "ingen täckning", "ingen ström", "ingen signal", "kraschar", "nekad", "avvisad", "ej tillgänglig"],
+        # A service that is dead, hangs, stutters or goes black, and a network that is cut off, added after the
+        # nordic stream (2026-11-25) missed outages told only so; written as customers say it generally.
         "da": ["virker ikke", "fungerer ikke", "er nede", "ligger nede", "nedbrud", "driftsforstyrrelse",
                "strømsvigt", "fejlen", "fejlkode", "fejlmeddelelse", "en fejl", "kan ikke logge", "intet internet",
-               "ingen forbindelse", "ingen dækning", "ingen strøm", "afvist"],
+               "ingen forbindelse", "ingen dækning", "ingen strøm", "afvist", "er død", "helt død", "er dødt",
+               "helt dødt", "hakker", "fryser", "frosset", "går i sort", "sort skærm", "intet signal", "ingen signal",
+               "ude af drift"],
         "nb": ["fungerer ikke", "virker ikke", "er nede", "ligger nede", "feil", "driftsforstyrrelse",
-               "strømbrudd", "kan ikke logge", "ikke internett", "ingen dekning", "ingen strøm", "avvist"],
+               "strømbrudd", "kan ikke logge", "ikke internett", "ingen dekning", "ingen strøm", "avvist", "er død",
+               "helt død", "er dødt", "helt dødt", "henger seg", "hakker", "fryser", "blir svart",
+               "svart skjerm", "ingen signal", "ute av drift", "nettbrudd"],
         "fi": ["ei toimi", "eivät toimi", "ei pääse", "en pääse", "en pysty kirjautumaan", "ei onnistu", "vika",
                "häiriö", "katko", "sähkökatko", "virhe", "kaatui", "kaatuu", "ei yhteyttä", "ei verkkoa", "ei kenttää",
-               "hylät"],
+               "hylät", "poikki", "nurin", "pätkii", "pätkiv", "katkeilee", "jumittaa", "jumissa", "musta ruutu",
+               "ruutu pimenee", "kuollut"],
         "tr": ["çalışmıyor", "çöktü", "arıza", "kesinti", "elektrik kesik", "hatası", "hatalı", "hata veriyor",
                "hata kodu", "giriş yapamıyorum", "bağlanamıyor", "açılmıyor", "yüklenmiyor", "internet yok",
                "sinyal yok", "çekmiyor", "erişilemiyor", "reddedildi"],
@@ -229,8 +236,9 @@ _POSITIVE, _NEGATIVE = frozenset(POSITIVE_EMOJI), frozenset(NEGATIVE_EMOJI)
 # Cue words of more than three letters that match whole words only: as stems they would begin common words of
 # other meanings in some language ('best' and German 'beste' begin Dutch 'bestelling' and German 'Bestellung',
 # an order; 'proc', Czech 'proč', begins 'processing'; 'beware' begins Dutch 'bewaren', to keep; 'super' begins
-# supermarket, supervisor, superior and Spanish 'superar', to overcome, in most of the languages).
-WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware", "super"})
+# supermarket, supervisor, superior and Spanish 'superar', to overcome, in most of the languages; Finnish
+# 'nurin', down, begins 'nurina', grumbling).
+WHOLE_WORDS = frozenset({"best", "beste", "proc", "beware", "super", "nurin"})
 ANGRY_EMOJI_CUE = "negative emoji"  # their cue; kinds.CueTally.angry_only: posts with no other complaint cue
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 MAX_PHRASE_WORDS = 4

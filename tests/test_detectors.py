@@ -160,6 +160,11 @@ def test_a_sum_of_500_is_no_server_error(text, lang):
     ("payments are stuck again", "outage", "are stuck"),
     ("my parcel never arrived", "complaint", "never arrived"),
     ("got a text that my account is suspended, click here", "scam", "click here"),
+    ("the TV app shows a black screen again", "outage", "black screen"),
+    ("Appen fryser hver gang jeg åbner den", "outage", "fryser"),         # Danish: freezes
+    ("Mobilnettet har vært helt dødt hele dagen", "outage", "helt dodt"),  # Norwegian: completely dead
+    ("Netti on ollut poikki koko illan", "outage", "poikki"),             # Finnish: cut off
+    ("Kuva pätkii jatkuvasti", "outage", "patkii"),                        # Finnish: stutters
 ])
 def test_cues_in_many_languages(text, kind, cue):
     assert cue in cues_in(text, kind)
@@ -182,6 +187,7 @@ def test_stuck_is_a_cue_only_in_a_phrase():
     ("my payment is still processing", "complaint", "proc"),  # Czech 'proč' (why) typed without its caron
     ("kun je deze bon bewaren?", "scam", "beware"),          # Dutch: to keep
     ("Karte im Supermarkt abgelehnt", "praise", "super"),    # a supermarket, in most languages
+    ("turha nurina hinnoista", "outage", "nurin"),           # Finnish: grumbling ('nurin', down)
 ])
 def test_whole_word_cues_do_not_begin_other_words(text, kind, cue):
     assert cue not in cues_in(text, kind)
@@ -807,6 +813,17 @@ def test_problems_told_in_dutch_swedish_turkish_romanian_and_hungarian_alert_wit
     # events and seed 2 8 of 18, and a third of the matched alerts had the wrong kind.
     from benchmarks.detection_eval import evaluate
     result, _, _ = evaluate("languages", seed, DetectorSettings())
+    assert not result.missed and result.misclassified == 0
+    assert result.duplicates == 0 and result.harmless_alerts == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_outages_told_in_danish_norwegian_and_finnish_as_dead_hanging_or_black_alert(seed):
+    # The 'nordic' stream, written after these languages had cue lists, without reading them. Its outages
+    # are told as a network that is dead or cut off and TV that hangs or goes black, words the lists lacked:
+    # before they were added, seeds 1 and 2 each missed 2 outages (they read as harmless trends).
+    from benchmarks.detection_eval import evaluate
+    result, _, _ = evaluate("nordic", seed, DetectorSettings())
     assert not result.missed and result.misclassified == 0
     assert result.duplicates == 0 and result.harmless_alerts == 0
 

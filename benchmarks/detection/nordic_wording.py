@@ -4,7 +4,8 @@ the third sector and the fourth brand the detector is measured on, and no Englis
 The detector has had cue lists for these three languages since 2026-11-24, but no stream measured them.
 This wording was written on 2026-11-25 from general knowledge of how customers of a mobile operator write,
 without reading those cue lists, and nothing here was copied into detectors/cues.py. It is held out in that
-sense only: the same team wrote both. Sums are in each country's currency ('79 kr', '9,90 €'), and Finnish
+sense only: the same team wrote both. It was measured before the detector changed for it; the outage words
+it showed missing were then added to the cue lists (README, "Detection quality"). Sums are in each country's currency ('79 kr', '9,90 €'), and Finnish
 inflects the brand's name as Finns write a foreign name ('{brand}:n', '{brand}:lta').
 """
 from __future__ import annotations
