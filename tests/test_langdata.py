@@ -171,8 +171,11 @@ def test_two_processes_building_at_once_both_get_whole_data(tmp_path):
         answers = [processes.apply_async(_wait_then_build, (str(tmp_path),)) for _ in range(2)]
         # each read the file in the directory asked for, not one of its own in the temp directory
         assert [answer.get(_WAIT_SECONDS) for answer in answers] == [("chyba", _file("cs", tmp_path))] * 2
+        processes.close()  # the workers end when their queue does
+    except BaseException:
+        processes.terminate()  # a stuck worker: a new interpreter keeps SIGTERM's default, which ends it
+        raise
     finally:
-        processes.close()  # workers end when their queue does; terminate() signals them, and may be ignored
         processes.join()
     assert len(list(tmp_path.iterdir())) == 1  # one file, no partial left behind
 
@@ -209,6 +212,8 @@ def test_a_table_used_before_a_fork_works_in_the_child_and_pickles(tmp_path):
         in_parent_before, in_child, in_parent_after, unpickled = answers.get(timeout=_WAIT_SECONDS)
     finally:
         parent.join(_WAIT_SECONDS)
+        if parent.is_alive():
+            parent.kill()
     assert parent.exitcode == 0
     assert in_parent_before == "chyba"
     assert in_child == [("chyba", True), ("platba", True)]

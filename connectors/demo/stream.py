@@ -104,8 +104,11 @@ class DemoStream:
         return events
 
     def _event(self, rng: random.Random, event_id: str, kind: str, start: datetime) -> DemoEvent:
-        """One event with its own facts: every outage its own error code, every scam wave its own fake
-        handle and domain, so that two events never look like one in the data."""
+        """One event with its own facts: every outage an error code, every scam wave a fake handle and
+        domain, drawn from the wording's short lists with variations so that two events rarely look like one
+        in the data. Now and then two scam waves of one day still share a handle or a domain, and the detector
+        may take the later one as the same wave (9 of the 12 scam waves missed on 150 nordic seeds share one
+        with another wave)."""
         slug = self.brand.lower().replace(" ", "")
         words = self.wording
         tag = rng.choice(words.tags).format(Brand=self.brand.replace(" ", ""))
