@@ -109,8 +109,8 @@ CUES: dict[str, dict[str, list[str]]] = {
         "sv": ["fungerar inte", "funkar inte", "går inte", "ligger nere", "är nere", "avbrott", "strömavbrott",
                "driftstörning", "störning", "felkod", "felmeddelande", "kan inte logga", "inget internet",
                "ingen täckning", "ingen ström", "ingen signal", "kraschar", "nekad", "avvisad", "ej tillgänglig"],
-        # A service that is dead, hangs, stutters or goes black, and a network that is cut off, added after the
-        # nordic stream (2026-11-25) missed outages told only so; written as customers say it generally.
+        # A service that is dead, hangs, stutters or goes black, and a network that is cut off: added after the
+        # nordic stream (2026-11-25) missed outages told only so, its phrases and other common ones.
         "da": ["virker ikke", "fungerer ikke", "er nede", "ligger nede", "nedbrud", "driftsforstyrrelse",
                "strømsvigt", "fejlen", "fejlkode", "fejlmeddelelse", "en fejl", "kan ikke logge", "intet internet",
                "ingen forbindelse", "ingen dækning", "ingen strøm", "afvist", "er død", "helt død", "er dødt",
