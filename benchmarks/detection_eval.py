@@ -43,21 +43,23 @@ STREAMS = ("demo", "heldout", "languages", "nordic")
 REAL = "real"   # told in real customers' words (benchmarks/detection/real_wording.py): on request
 
 
+# The streams of another brand: its name, peak inbound posts an hour, wording (built when asked for: the real
+# one reads ../shared/data) and UTC offset. The demo stream is the demo source as it comes.
+_OTHER_BRANDS = {
+    "heldout": ("Nordwave", 120, heldout_wording, 2),
+    "languages": ("Lumora", 100, languages_wording, 1),
+    "nordic": ("Fjelda", 80, nordic_wording, 1),
+    REAL: ("Kestrel", 60, real_wording, 0),
+}
+
+
 def stream(name: str, seed: int) -> tuple[DemoStream, list[dict]]:
     if name == "demo":
         source = DemoStream(seed=seed, peak_per_hour=60, events_per_day=1.5)
-    elif name == "heldout":
-        source = DemoStream(seed=seed, brand="Nordwave", peak_per_hour=120, events_per_day=1.5,
-                            wording=heldout_wording(), utc_offset_hours=2)
-    elif name == "languages":
-        source = DemoStream(seed=seed, brand="Lumora", peak_per_hour=100, events_per_day=1.5,
-                            wording=languages_wording(), utc_offset_hours=1)
-    elif name == "nordic":
-        source = DemoStream(seed=seed, brand="Fjelda", peak_per_hour=80, events_per_day=1.5,
-                            wording=nordic_wording(), utc_offset_hours=1)
-    elif name == REAL:
-        source = DemoStream(seed=seed, brand="Kestrel", peak_per_hour=60, events_per_day=1.5,
-                            wording=real_wording(), utc_offset_hours=0)
+    elif name in _OTHER_BRANDS:
+        brand, peak_per_hour, wording, utc_offset_hours = _OTHER_BRANDS[name]
+        source = DemoStream(seed=seed, brand=brand, peak_per_hour=peak_per_hour, events_per_day=1.5,
+                            wording=wording(), utc_offset_hours=utc_offset_hours)
     else:
         raise ValueError(f"unknown stream {name!r}: one of {', '.join(STREAMS + (REAL,))}")
     return source, source.messages_between(END - timedelta(days=DAYS), END)
