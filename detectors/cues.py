@@ -346,6 +346,26 @@ def _cues_of_word(word: str) -> tuple[tuple[str, str], ...]:
                                               if word.startswith(stem))
 
 
+def is_cue_word(word: str) -> bool:
+    """A folded word that is a cue, begins with a cue stem, or is a word of a cue phrase (or begins with the
+    stem a phrase ends in): spelling.py never corrects one ('smishing' is no typo of 'smashing')."""
+    phrase_words, phrase_ends = _phrase_words()
+    return bool(_cues_of_word(word)) or word in phrase_words or any(
+        word.startswith(stem) for stem in phrase_ends.get(word[:4], ()))
+
+
+@lru_cache(maxsize=1)
+def _phrase_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The words of every cue phrase, and the stems phrases end in, filed under their first four letters."""
+    _, exact, _, phrase_stems = _index()
+    words = {w for key in exact for w in key.split(" ")} | {w for head in phrase_stems for w in head.split(" ")}
+    ends: dict[str, set[str]] = {}
+    for entries in phrase_stems.values():
+        for last, _, _ in entries:
+            ends.setdefault(last[:4], set()).add(last)
+    return frozenset(words), {prefix: tuple(sorted(stems)) for prefix, stems in ends.items()}
+
+
 def _words(folded: str, skip: frozenset[str]) -> list[str]:
     """The words of folded text, less those in `skip` and the numbers of sums."""
     words = _WORD.findall(_SUM.sub(" ", folded) if _DIGIT.search(folded) else folded)

@@ -32,6 +32,7 @@ from detectors.cues import CONCEPT_KINDS
 from detectors.incidents import Incident, Post
 from detectors.kinds import ALERT_KINDS, TREND, classify, impersonation, kind_of_hits
 from detectors.reading import KindReader
+from detectors.spelling import corrected
 from detectors.stats import poisson_upper_tail, prior_share
 from detectors.text import is_concept, is_distinctive, is_evidence, terms_of
 
@@ -563,7 +564,8 @@ class EmergenceDetector:
         if not fresh:
             return None
         fresh_terms = sorted(fresh_terms_all.intersection(terms))
-        decision = classify([p.text for p in fresh], fresh_terms, self.brand, self.ignore)
+        decision = classify([corrected(p.text, p.lang, self.ignore) for p in fresh], fresh_terms, self.brand,
+                            self.ignore)
         kind = decision.kind
         keys = {p.key for p in posts}
         matches = [i for i in self.incidents.values()

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from detectors.cues import post_cues
 from detectors.kinds import ALERT_KINDS, CueTally, KindDecision, classify_tally, severity
 from detectors.reading import KindReader, with_reading
+from detectors.spelling import corrected
 from detectors.text import is_concept
 
 
@@ -52,8 +53,9 @@ class Incident:
             reader: KindReader | None = None) -> int:
         """Add posts not yet in the incident; an author's posts beyond MAX_POSTS_PER_AUTHOR are left out
         (one customer repeating a complaint adds no evidence, and must not outweigh everyone else).
-        `brand_words` are read past in the posts' cues (cues.post_cues); when there is a `reader`
-        (reading.py), the problem kind it reads in a post stands in for the post's problem cues."""
+        `brand_words` are read past in the posts' cues (cues.post_cues, of the text with its typos corrected,
+        as its terms are: spelling.py); when there is a `reader` (reading.py), the problem kind it reads in a
+        post stands in for the post's problem cues."""
         per_author = self.posts_by_author
         new = []
         for p in posts:
@@ -61,7 +63,7 @@ class Incident:
                 continue
             per_author[p.author] += 1
             self.posts[p.key] = p
-            cues = post_cues(p.text, brand_words)
+            cues = post_cues(corrected(p.text, p.lang, brand_words), brand_words)
             self.cue_tally.add(cues if reader is None else with_reading(cues, reader, p.text))
             new.append(p)
         if new:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from detectors.cues import (CONCEPT_KINDS, CURRENCY_AFTER, number_cues, phrase_kinds, post_cues, sum_pattern,
                             token_cues)
 from detectors.lexicon import fold, lexicon
+from detectors.spelling import corrected, corrected_piece, speller
 from detectors.tlds import is_domain_name
 
 # Evidence first (links, domains, sums, handles, hashtags, codes), then the words left between them.
@@ -108,8 +109,9 @@ def _piece_table(lang: str, ignore: frozenset[str]) -> dict[str, tuple]:
 def _piece(token: str, lang: str, ignore: frozenset[str], table: dict[str, tuple]) -> tuple:
     if token.isdigit() and token.isascii():
         return _number_piece(token, ignore)
-    kinds, words, may_start_phrase = token_cues(token, ignore)
-    terms = _evidence_and_lemmas(token, lang)
+    read = corrected_piece(token, speller(lang), ignore)  # typos: "declned" is read as "declined"
+    kinds, words, may_start_phrase = token_cues(read, ignore)
+    terms = _evidence_and_lemmas(read, lang)
     piece = (_without(terms, ignore), kinds, words, may_start_phrase)
     if len(table) >= MAX_PIECES:
         table.clear()
@@ -135,6 +137,7 @@ _NOTHING = (_NO_TERMS, _NO_TERMS, (), False)
 def _whole_text_terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
     """The terms read from the whole text at once: what `_terms_by_piece` gives for any text without a
     spaced sum (tests/test_detectors.py compares them on thousands of real posts)."""
+    text = corrected(text, lang, ignore)
     found = _evidence_and_lemmas(text, lang)
     found.update(f"~{kind}" for kind in post_cues(text, ignore) if kind in CONCEPT_KINDS)
     return _without(found, ignore)
