@@ -30,8 +30,7 @@ MARGIN_ZIPF = 2.0    # a correction is at least 10**2 times more common than the
 MIN_LETTERS = 4      # shorter words have too many neighbours one edit away
 LINGUA_FRANCA = "en"
 MAX_CACHED = 500_000  # corrections kept per language: names and typos must not grow it for ever
-# The languages wordfreq has frequencies for (as stats.WORDFREQ_LANGS; repeated here to keep this module
-# free of the detector's statistics).
+# The languages wordfreq has frequencies for (stats.prior_share reads them too)
 WORDFREQ_LANGS = frozenset({"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he",
                             "hi", "hu", "id", "is", "it", "ja", "ko", "lt", "lv", "mk", "ms", "nb", "nl", "pl",
                             "pt", "ro", "ru", "sh", "sk", "sl", "sv", "ta", "tr", "uk", "ur", "vi", "zh"})

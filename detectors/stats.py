@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
+from detectors.spelling import WORDFREQ_LANGS
 from detectors.text import is_distinctive, is_evidence
 
 # Share of posts containing a term, before Earshot has seen any history for it. Derived from the term's
@@ -16,9 +17,6 @@ MIN_PRIOR, MAX_PRIOR = 2e-4, 0.2
 # any word: about one post in a million quotes one of them by chance before it has a history.
 DISTINCTIVE_PRIOR = 1e-6
 WORDS_PER_POST = 12
-WORDFREQ_LANGS = frozenset({"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he",
-                            "hi", "hu", "id", "is", "it", "ja", "ko", "lt", "lv", "mk", "ms", "nb", "nl", "pl",
-                            "pt", "ro", "ru", "sh", "sk", "sl", "sv", "ta", "tr", "uk", "ur", "vi", "zh"})
 
 
 @lru_cache(maxsize=300_000)

@@ -6,14 +6,13 @@ replaced by its neighbour on a QWERTY keyboard (25%; a letter with no neighbour 
 A contraction loses its apostrophe half the time instead ("can't" to "cant"). The first and last letters
 stay, as they mostly do. Evidence is never touched: a piece with a digit, '@', '#', '/', '_' or a dot
 inside is a link, domain, handle or code, which customers copy or read off a screen rather than type.
-Seeded, so a stream and its typos are the same on every run.
+Given a seeded generator (detection_eval seeds it with the stream's seed), a stream's typos are the same
+on every run.
 """
 from __future__ import annotations
 
 import random
 import re
-
-from detectors.incidents import Post
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _WORD = re.compile(r"[^\W\d_]{4,}(?:'[^\W\d_]+)?")
@@ -58,8 +57,3 @@ def with_typos(text: str, rate: float, rng: random.Random) -> str:
     return " ".join(piece if _EVIDENCE.search(piece) else
                     _WORD.sub(lambda m: misspelt(m.group(), rng) if rng.random() < rate else m.group(), piece)
                     for piece in text.split(" "))
-
-
-def posts_with_typos(posts: list[Post], rate: float, seed: int) -> list[Post]:
-    rng = random.Random(seed)
-    return [p._replace(text=with_typos(p.text, rate, rng)) for p in posts]
