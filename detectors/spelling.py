@@ -86,9 +86,9 @@ def _common_words(lang: str) -> dict[str, tuple[str, float]]:
     for word, frequency in get_frequency_dict(lang).items():
         if frequency < threshold or not word.isalpha():
             continue
-        folded = fold(word)
-        if folded not in common or common[folded][1] < _zipf(frequency):
-            common[folded] = (word, _zipf(frequency))
+        folded, zipf = fold(word), _zipf(frequency)
+        if folded not in common or common[folded][1] < zipf:
+            common[folded] = (word, zipf)
     return common
 
 
