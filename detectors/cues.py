@@ -308,19 +308,25 @@ def _matches(folded: str, skip: frozenset[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _phrases_at(words: list[str], i: int) -> list[tuple[str, str]]:
+def _phrases_at(words: list[str], i: int) -> tuple[tuple[str, str], ...]:
     """(kind, cue) of the cue phrases that start at words[i], longest first."""
+    return _phrases_starting(tuple(words[i:i + MAX_PHRASE_WORDS]))
+
+
+@lru_cache(maxsize=100_000)  # posts that never repeat still repeat their few words after "not", "can't", "no"
+def _phrases_starting(ahead: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(kind, cue) of the cue phrases that start at ahead[0], longest first; `ahead` holds the words from
+    there on, as many as the longest phrase has (no phrase reads further)."""
     _, exact, second_words, phrase_stems = _index()
-    if i + 1 == len(words) or not _may_follow(words[i + 1], second_words[words[i]]):
-        return []
+    if len(ahead) == 1 or not _may_follow(ahead[1], second_words[ahead[0]]):
+        return ()
     found = []
-    for n in range(MAX_PHRASE_WORDS, 1, -1):
-        if i + n <= len(words):
-            found += exact.get(" ".join(words[i:i + n]), ())
-            last = words[i + n - 1]
-            found += [(kind, cue) for stem, kind, cue in phrase_stems.get(" ".join(words[i:i + n - 1]), ())
-                      if last.startswith(stem)]
-    return found
+    for n in range(min(MAX_PHRASE_WORDS, len(ahead)), 1, -1):
+        found += exact.get(" ".join(ahead[:n]), ())
+        last = ahead[n - 1]
+        found += [(kind, cue) for stem, kind, cue in phrase_stems.get(" ".join(ahead[:n - 1]), ())
+                  if last.startswith(stem)]
+    return tuple(found)
 
 
 def _may_follow(word: str, seconds: frozenset[str]) -> bool:

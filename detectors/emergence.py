@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, KeysView
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from itertools import islice
 from operator import attrgetter
 
@@ -90,7 +91,7 @@ class DetectorSettings:
 
 @dataclass(slots=True)
 class TermStats:
-    increments: deque = field(default_factory=deque)           # [window, new authors], within long horizon
+    increments: deque = field(default_factory=deque)           # (window, new authors), within long horizon
     in_horizon: int = 0                                        # the authors in `increments`
     base: float = 0.0                                          # decayed sum of aged-out increments
     base_window: int = 0
@@ -100,12 +101,6 @@ class TermStats:
     in_short: int = 0     # sum of increments[short_from:]
     told_problem: dict[int, int] | None = None  # window -> of its increment, the authors whose post is in an
                                                 # alerted incident: kept out of `base` when it ages
-
-    def add(self, w: int, n: int) -> None:
-        """n new authors in window w (the newest)."""
-        self.increments.append([w, n])
-        self.in_short += n
-        self.in_horizon += n
 
     def recent_count(self, since: int) -> int:
         """New authors in windows after `since`, which never decreases from one call to the next: the sum
@@ -141,6 +136,16 @@ class TermStats:
         self.in_horizon -= aged
 
 
+def add_counts(stats_of: dict[str, TermStats], counted: dict[str, int], w: int) -> None:
+    """counted[term] new authors of each term in window w (the newest), added to stats_of[term]: in one loop
+    rather than a method call per term, as it runs for every term counted in every window."""
+    for term, n in counted.items():
+        stats = stats_of[term]
+        stats.increments.append((w, n))
+        stats.in_short += n
+        stats.in_horizon += n
+
+
 _POST_ORDER = attrgetter("at", "platform", "id")  # the order a window's posts are counted in
 _CONCEPTS = tuple((f"~{kind}", kind) for kind in CONCEPT_KINDS)
 _PROBLEM_CONCEPTS = frozenset(f"~{kind}" for kind in ALERT_KINDS)
@@ -168,6 +173,13 @@ def _cue_hits(recent: list[tuple[int, Post, frozenset[str]]], indices: Iterable[
             if concept in terms:
                 hits[kind] = hits.get(kind, 0) + 1
     return hits
+
+
+@lru_cache(maxsize=100_000)  # asked of every recent post of a cluster, in each window it bursts
+def names_lookalike(terms: frozenset[str], brand: str) -> bool:
+    """The terms name a handle or domain made to look like the brand's."""
+    named = [t for t in terms if t[0] == "@" or t.startswith("domain:")]
+    return bool(named) and impersonation(named, brand)
 
 
 def _concept_alone(terms: list[str]) -> bool:
@@ -250,20 +262,18 @@ class EmergenceDetector:
         open_incidents = [i for i in self.incidents.values() if i.status == "open"]
         signature_terms = {t for i in open_incidents for t in i.signature}
         counted: dict[str, int] = {}  # term -> new authors this window
-        ignore = self.ignore
+        ignore, keep_recent, count_post = self.ignore, self.recent.append, self._count_post
         for post in posts:
             terms = terms_of(post.text, post.lang, ignore)  # self._terms_of(post), inlined: the hot loop
-            self.recent.append((w, post, terms))
-            self.posted += 1
-            self._count_post(post, terms, w, counted)
+            keep_recent((w, post, terms))
+            count_post(post, terms, w, counted)
             if terms.isdisjoint(signature_terms):
                 continue  # the common case: no open incident shares a term with this post
             for incident in self._matching_incidents(terms, open_incidents):
                 if incident.add([post], w, ignore, self.reader):
                     changed[incident.incident_id] = incident
-        known = self.terms
-        for term, n in counted.items():
-            known[term].add(w, n)
+        self.posted += len(posts)
+        add_counts(self.terms, counted, w)
         counted.pop(ALL, None)
         self._age(w)
         warm = w - self.first_window >= self.warmup
@@ -313,15 +323,19 @@ class EmergenceDetector:
         """Count the post's author once for every term (and for ALL) not already counted within the long
         horizon, in `counted`, which becomes the window's increment when the window's posts are all
         counted. The hot loop of the detector: kept flat on purpose."""
-        author, fresh_after = post.author, w - self.long
+        author = post.author
         self.last_post[author] = w
         seen = self.seen.get(author)
+        # The terms the author was not counted for within the horizon (all of them, for a new voice: most
+        # posts are), marked counted now with one dict update.
         if seen is None:
-            seen = self.seen[author] = {}
-        for term in (ALL, *terms):
-            if seen.get(term, -1) > fresh_after:
-                continue
-            seen[term] = w
+            fresh = (ALL, *terms)
+            self.seen[author] = dict.fromkeys(fresh, w)
+        else:
+            fresh_after = w - self.long
+            fresh = [term for term in (ALL, *terms) if seen.get(term, -1) <= fresh_after]
+            seen.update(dict.fromkeys(fresh, w))
+        for term in fresh:
             n = counted.get(term)
             if n is None:
                 # A term no author was counted for within the horizon may be new (or swept): its prior
@@ -495,7 +509,7 @@ class EmergenceDetector:
                 # part of the burst rather than routine traffic.
                 indices = sorted({i for t in terms for i in posts_of[t]})
             if not impersonation(terms, self.brand):  # see _scam_into_other, asked once per cluster
-                indices = [i for i in indices if not self._names_lookalike(recent[i][2])]
+                indices = [i for i in indices if not names_lookalike(recent[i][2], self.brand)]
             posts = [recent[i][1] for i in indices]
             if self._enough_authors(terms, posts, self.window):
                 clusters.append((terms, posts))
@@ -805,12 +819,7 @@ class EmergenceDetector:
     def _scam_into_other(self, terms: Iterable[str], signature: list[str]) -> bool:
         """A message naming a fake account or a look-alike link belongs to a scam, not to an incident with
         no such evidence however many words they share: 'unpaid bill' is a complaint and a phishing SMS."""
-        return self._names_lookalike(terms) and not impersonation(signature, self.brand)
-
-    def _names_lookalike(self, terms: Iterable[str]) -> bool:
-        """The terms name a handle or domain made to look like the brand's."""
-        terms = [t for t in terms if t[0] == "@" or t.startswith("domain:")]
-        return bool(terms) and impersonation(terms, self.brand)
+        return names_lookalike(frozenset(terms), self.brand) and not impersonation(signature, self.brand)
 
     def _specific_word(self, term: str) -> bool:
         """A word (not a concept) used by under `specific_share` of authors: telling of one topic."""

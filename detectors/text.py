@@ -57,6 +57,8 @@ def is_distinctive(term: str) -> bool:
     """Evidence so specific that two unrelated customers are very unlikely to quote it by chance: a handle,
     a domain, a code mixing letters and digits ('e-1042', 'auth_09'), a sum with cents ('amount:7.9').
     Bare numbers ('503', '100'), round sums ('amount:20') and hashtags (shared by design) are not."""
+    if term.isdigit():  # an order or phone number: the commonest never-seen term of all
+        return False
     if term[0] == "@" or term.startswith("domain:"):
         return True
     if term.startswith("amount:"):
@@ -64,16 +66,15 @@ def is_distinctive(term: str) -> bool:
     return term[0] != "#" and _LETTER_AND_DIGIT.match(term) is not None
 
 
+# Copy-pasted complaints and reposts repeat texts a lot. The cache is the function itself: the detector
+# asks it twice or more per post, and a hit then costs no Python call.
+@lru_cache(maxsize=200_000)
 def terms_of(text: str, lang: str | None, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
-    """Terms of one post; `ignore` holds the brand's own name, handles and domain (present everywhere)."""
-    return _terms(text, lang or "xx", ignore)
-
-
-@lru_cache(maxsize=200_000)  # copy-pasted complaints and reposts repeat texts a lot
-def _terms(text: str, lang: str, ignore: frozenset[str]) -> frozenset[str]:
-    """A post's terms, assembled from the cached terms of its whitespace-separated pieces: posts are
-    mostly unique ('my order 4471 from tuesday') but their pieces repeat, and no term crosses whitespace,
-    except a sum written with a space ('€ 2.99', '2,99 zł'), which is read from the whole text."""
+    """Terms of one post; `ignore` holds the brand's own name, handles and domain (present everywhere).
+    They are assembled from the cached terms of its whitespace-separated pieces: posts are mostly unique
+    ('my order 4471 from tuesday') but their pieces repeat, and no term crosses whitespace, except a sum
+    written with a space ('€ 2.99', '2,99 zł'), which is read from the whole text."""
+    lang = lang or "xx"
     if _SPACED_AMOUNT.search(text.lower()):
         return _whole_text_terms(text, lang, ignore)
     return _terms_by_piece(text, lang, ignore)

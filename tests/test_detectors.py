@@ -470,7 +470,7 @@ def test_a_terms_recent_count_kept_between_windows_equals_a_fresh_sum():
     # The 30-minute count is kept and only corrected at each test; aging may drop increments the count has
     # not yet let go of (a term not tested for hours). Checked against summing afresh, on random histories.
     # Aging also keeps the long count and the decayed history, checked against computing them afresh.
-    from detectors.emergence import TermStats
+    from detectors.emergence import TermStats, add_counts
     rng = random.Random(7)
     decay = 0.99
     for _ in range(200):
@@ -478,7 +478,7 @@ def test_a_terms_recent_count_kept_between_windows_equals_a_fresh_sum():
         for w in range(1, 400):
             if rng.random() < 0.3:
                 n = rng.randint(1, 5)
-                stats.add(w, n)
+                add_counts({"t": stats}, {"t": n}, w)
                 history.append((w, n))
             if rng.random() < 0.3:
                 horizon = max(horizon, w - rng.randint(150, 200))
