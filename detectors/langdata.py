@@ -8,7 +8,8 @@ new messages use. Here it is read from the packages once, into a file that opens
 is then looked up with one indexed read, once per process (`Lexicon` caches the result). Lookups give
 exactly what the packages give: tests/test_langdata.py compares them word for word.
 
-The file lives in `$EARSHOT_CACHE_DIR`, else `$XDG_CACHE_HOME/earshot`, else `~/.cache/earshot` (the temp
+The same machinery keeps the speller's word frequencies (spelling.py, `cached_file`). A file lives in
+`$EARSHOT_CACHE_DIR`, else `$XDG_CACHE_HOME/earshot`, else `~/.cache/earshot` (the temp
 directory if that cannot be written). Its name carries the versions it was built from, so an upgrade of
 spaCy, its lookups or simplemma builds a new one. A build writes a file of its own and renames it into
 place, so processes building at once never see a half-written file.
@@ -21,9 +22,11 @@ import importlib.metadata
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 FORMAT = 2  # bump when the file's layout, or what is put in it, changes (2: ru and uk lemmas by pymorphy3)
 SOURCES = ("spacy", "spacy-lookups-data", "simplemma")
@@ -41,9 +44,9 @@ class LanguageData:
     source: str                  # "spacy", "simplemma", "pymorphy3" (no table) or "" (no package has it)
 
 
-class LemmaTable(Mapping[str, str]):
-    """word -> lemma, read from the file on each lookup. Each process opens its own connection: SQLite's
-    rule for connections that would otherwise cross a fork."""
+class DataFile:
+    """A file made by `cached_file`, read through one connection per process: SQLite's rule for
+    connections that would otherwise cross a fork."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -57,6 +60,13 @@ class LemmaTable(Mapping[str, str]):
                                         check_same_thread=False)
             self._pid = os.getpid()
         return self._con
+
+    def __reduce__(self):  # pickles as its path: a new process opens its own connection
+        return type(self), (self.path,)
+
+
+class LemmaTable(DataFile, Mapping[str, str]):
+    """word -> lemma, read from the file on each lookup."""
 
     def get(self, word: str, default=None):
         row = self._connection().execute("SELECT lemma FROM lemma WHERE word = ?", (word,)).fetchone()
@@ -74,16 +84,24 @@ class LemmaTable(Mapping[str, str]):
     def __len__(self) -> int:
         return self._connection().execute("SELECT count(*) FROM lemma").fetchone()[0]
 
-    def __reduce__(self):  # pickles as its path: a new process opens its own connection
-        return LemmaTable, (self.path,)
-
 
 def language_data(lang: str, directory: Path | None = None) -> LanguageData:
     """The language's data from its file, built first if missing, from other versions, or unreadable."""
+    return cached_file(_file_name(lang), partial(_fill, lang), _read, directory)
+
+
+Read = TypeVar("Read")
+
+
+def cached_file(name: str, fill: Callable[[sqlite3.Connection], None], read: Callable[[Path], Read],
+                directory: Path | None = None) -> Read:
+    """What `read` makes of the data file `name` in `directory` (else cache_dir()), which `fill` first
+    writes into a new SQLite database if the file is missing or `read` finds it damaged. Where the
+    directory cannot be made or written, the file is kept in the temp directory."""
     try:
-        return _read_or_build(lang, _file(lang, directory))
-    except (OSError, sqlite3.Error):  # the directory cannot be made or written
-        return _read_or_build(lang, _file(lang, Path(tempfile.gettempdir()) / f"earshot-{os.getuid()}"))
+        return _read_or_build((directory or cache_dir()) / name, fill, read)
+    except (OSError, sqlite3.Error):
+        return _read_or_build(Path(tempfile.gettempdir()) / f"earshot-{os.getuid()}" / name, fill, read)
 
 
 def cache_dir() -> Path:
@@ -93,16 +111,20 @@ def cache_dir() -> Path:
 
 
 def _file(lang: str, directory: Path | None) -> Path:
+    return (directory or cache_dir()) / _file_name(lang)
+
+
+def _file_name(lang: str) -> str:
     stamp = "-".join(importlib.metadata.version(package) for package in SOURCES)
-    return (directory or cache_dir()) / f"words-{lang}-f{FORMAT}-{stamp}.sqlite"
+    return f"words-{lang}-f{FORMAT}-{stamp}.sqlite"
 
 
-def _read_or_build(lang: str, path: Path) -> LanguageData:
+def _read_or_build(path: Path, fill: Callable[[sqlite3.Connection], None], read: Callable[[Path], Read]) -> Read:
     try:
-        return _read(path)
+        return read(path)
     except (OSError, sqlite3.DatabaseError):  # none yet, or damaged
-        _build(lang, path)
-        return _read(path)
+        _build(path, fill)
+        return read(path)
 
 
 def _read(path: Path) -> LanguageData:
@@ -115,35 +137,36 @@ def _read(path: Path) -> LanguageData:
     return LanguageData(stop, table if source in ("spacy", "simplemma") else None, source)
 
 
-def _build(lang: str, path: Path) -> None:
-    source, lemmas = _package_lemmas(lang)
-    stop_words = _package_stop_words(lang)
+def _build(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)  # left by a process killed mid-build that had this pid
+    building = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    building.unlink(missing_ok=True)  # left by a process killed mid-build that had this pid
     try:
-        _fill(sqlite3.connect(partial), source, stop_words, lemmas)
-        os.replace(partial, path)  # in place whole, or not at all
+        con = sqlite3.connect(building)
+        try:
+            con.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            fill(con)
+            con.commit()
+        finally:
+            con.close()
+        os.replace(building, path)  # in place whole, or not at all
     except BaseException:
         with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+            building.unlink(missing_ok=True)
         raise
 
 
-def _fill(con: sqlite3.Connection, source: str, stop_words: set[str], lemmas: dict[str, str]) -> None:
-    try:
-        con.executescript("""
-            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE stop (word TEXT PRIMARY KEY) WITHOUT ROWID;
-            CREATE TABLE lemma (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID;
-        """)
-        con.executemany("INSERT INTO stop VALUES (?)", ((w,) for w in sorted(stop_words)))
-        con.executemany("INSERT INTO lemma VALUES (?, ?)", sorted(lemmas.items()))
-        con.execute("INSERT INTO meta VALUES ('source', ?)", (source,))
-        con.commit()
-    finally:
-        con.close()
+def _fill(lang: str, con: sqlite3.Connection) -> None:
+    source, lemmas = _package_lemmas(lang)
+    stop_words = _package_stop_words(lang)
+    con.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE stop (word TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE lemma (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID;
+    """)
+    con.executemany("INSERT INTO stop VALUES (?)", ((w,) for w in sorted(stop_words)))
+    con.executemany("INSERT INTO lemma VALUES (?, ?)", sorted(lemmas.items()))
+    con.execute("INSERT INTO meta VALUES ('source', ?)", (source,))
 
 
 def _package_stop_words(lang: str) -> set[str]:

@@ -10,19 +10,26 @@ misspelled tells no kind. The correction is the classic one (Norvig's), kept con
   MARGIN_ZIPF (100 times) more common than the word as typed; of several, the most common;
 - compared without accents (lexicon.fold): "prihlasit", typed without them, is known, not corrected;
 - never a cue word (cues.is_cue_word): 'smishing' is no typo of 'smashing'.
-Frequencies are wordfreq's, which stats.prior_share loads anyway. Evidence is never touched: a piece with a
+Frequencies are wordfreq's, read from a per-machine SQLite file built from it once (langdata.cached_file):
+building the common words from wordfreq's lists took each new process 0.1-0.3 s and ~35 MB a language, and
+every `earshot detect` tick is a new process. Evidence is never touched: a piece with a
 digit, '@', '#', a currency sign, a dot before a letter or '://' is left as typed (a fake domain
 'voltra-verfy.com' is a scam's own spelling), and so are the brand's own words.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import math
 import re
-from functools import lru_cache
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache, partial
+from pathlib import Path
 
 from wordfreq import get_frequency_dict
 
 from detectors.cues import is_cue_word
+from detectors.langdata import DataFile, cached_file
 from detectors.lexicon import fold
 
 KNOWN_ZIPF = 3.0     # this common a word is never corrected (Zipf scale: 3 = once per million words)
@@ -30,6 +37,8 @@ MARGIN_ZIPF = 2.0    # a correction is at least 10**2 times more common than the
 MIN_LETTERS = 4      # shorter words have too many neighbours one edit away
 LINGUA_FRANCA = "en"
 MAX_CACHED = 500_000  # corrections kept per language: names and typos must not grow it for ever
+FORMAT = 1           # of the word-frequency file: bump when its layout, or what is put in it, changes
+LOOKUP_CHUNK = 900   # words asked in one query (one edit from a long word: ~1,000 strings)
 # The languages wordfreq has frequencies for (stats.prior_share reads them too)
 WORDFREQ_LANGS = frozenset({"ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he",
                             "hi", "hu", "id", "is", "it", "ja", "ko", "lt", "lv", "mk", "ms", "nb", "nl", "pl",
@@ -38,16 +47,61 @@ _EVIDENCE_CHARS = re.compile(r"\d|[@#€$£₽₺]|\.[^\W\d_]|://")
 _WORD = re.compile(r"[^\W\d_]+")   # runs of letters: what a word of text.WORD or cues is made of
 
 
+class WordFrequencies(DataFile):
+    """One language's word frequencies as a file holds them: every word wordfreq lists, with its frequency;
+    the common words (folded, with the spelling and Zipf frequency of the most common that folds so); and
+    the letters common words are made of."""
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        letters = self._connection().execute("SELECT value FROM meta WHERE key = 'letters'").fetchone()
+        if letters is None:
+            raise sqlite3.DatabaseError(f"{path}: no letters")
+        self.letters: str = letters[0]
+
+    def is_common(self, folded: str) -> bool:
+        return self._connection().execute("SELECT 1 FROM common WHERE folded = ?", (folded,)).fetchone() is not None
+
+    def frequency(self, word: str) -> float:
+        row = self._connection().execute("SELECT frequency FROM frequency WHERE word = ?", (word,)).fetchone()
+        return row[0] if row else 0.0
+
+    def common_entries(self, folded: Iterable[str]) -> list[tuple[str, float]]:
+        """(spelling, Zipf frequency) of those of the folded words that are common."""
+        words, found = list(folded), []
+        for start in range(0, len(words), LOOKUP_CHUNK):
+            chunk = words[start:start + LOOKUP_CHUNK]
+            found += self._connection().execute(
+                f"SELECT word, zipf FROM common WHERE folded IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        return found
+
+
+@lru_cache(maxsize=None)
+def word_frequencies(lang: str, directory: Path | None = None) -> WordFrequencies:
+    """The language's file in `directory` (else langdata.cache_dir()), built from wordfreq if missing or damaged."""
+    name = f"spelling-{lang}-f{FORMAT}-wordfreq-{importlib.metadata.version('wordfreq')}.sqlite"
+    return cached_file(name, partial(_fill, lang), WordFrequencies, directory)
+
+
+def _fill(lang: str, con: sqlite3.Connection) -> None:
+    common = _common_words(lang)
+    con.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE common (folded TEXT PRIMARY KEY, word TEXT NOT NULL, zipf REAL NOT NULL) WITHOUT ROWID;
+        CREATE TABLE frequency (word TEXT PRIMARY KEY, frequency REAL NOT NULL) WITHOUT ROWID;
+    """)
+    con.executemany("INSERT INTO common VALUES (?, ?, ?)", sorted((f, w, z) for f, (w, z) in common.items()))
+    con.executemany("INSERT INTO frequency VALUES (?, ?)", sorted(get_frequency_dict(lang).items()))
+    con.execute("INSERT INTO meta VALUES ('letters', ?)", ("".join(sorted(_alphabet(common))),))
+
+
 class Speller:
-    """The common words of one language (folded, with their Zipf frequency) and the corrections made."""
+    """The word frequencies of one language, and of English, and the corrections made."""
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.common = _common_words(lang)
-        self.lingua_franca = _common_words(LINGUA_FRANCA) if lang != LINGUA_FRANCA else {}
-        self.frequency = get_frequency_dict(lang)
-        # The letters common words are made of: the alphabet a typo is corrected within
-        self.letters = "".join(sorted(_alphabet(self.common)))
+        self.words = word_frequencies(lang)
+        self.lingua_franca = word_frequencies(LINGUA_FRANCA) if lang != LINGUA_FRANCA else None
         self.corrections: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
@@ -62,13 +116,12 @@ class Speller:
 
     def _correction(self, word: str) -> str:
         folded = fold(word)
-        if len(folded) < MIN_LETTERS or folded in self.common or folded in self.lingua_franca \
-                or not folded.isalpha() or is_cue_word(folded):
+        if len(folded) < MIN_LETTERS or not folded.isalpha() or self.words.is_common(folded) \
+                or (self.lingua_franca is not None and self.lingua_franca.is_common(folded)) or is_cue_word(folded):
             return word
-        needed = max(KNOWN_ZIPF, _zipf(self.frequency.get(word, 0.0)) + MARGIN_ZIPF)
-        common = self.common
-        found = [entry for entry in map(common.get, _one_edit(folded, self.letters))
-                 if entry is not None and entry[1] >= needed]
+        needed = max(KNOWN_ZIPF, _zipf(self.words.frequency(word)) + MARGIN_ZIPF)
+        found = [entry for entry in self.words.common_entries(_one_edit(folded, self.words.letters))
+                 if entry[1] >= needed]
         # The most common; of equally common ones, the first in alphabetical order (edits come as a set)
         return min(found, key=lambda entry: (-entry[1], entry[0]))[0] if found else word
 
@@ -77,7 +130,6 @@ def _zipf(frequency: float) -> float:
     return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
-@lru_cache(maxsize=None)
 def _common_words(lang: str) -> dict[str, tuple[str, float]]:
     """folded word -> (the word as the dictionary spells it, its Zipf frequency), for words at least
     KNOWN_ZIPF common; of spellings that fold alike, the most common."""

@@ -2,6 +2,8 @@
 else is touched."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from detectors.cues import post_cues
@@ -71,3 +73,47 @@ def test_a_sum_written_with_a_space_reads_the_corrected_text_too():
     brand = brand_terms("Voltra")
     assert terms_of("chrged € 5.25 twice, refnd please", "en", brand) == \
         terms_of("charged € 5.25 twice, refund please", "en", brand)
+
+
+# The speller's data lives in a per-machine file (langdata.cached_file), so that a new process, one per tick,
+# neither loads wordfreq's lists nor rebuilds the common words from them.
+@pytest.mark.parametrize("lang", ["en", "cs", "pl"])
+def test_the_spelling_file_holds_wordfreqs_words_word_for_word(lang, tmp_path):
+    from wordfreq import get_frequency_dict
+
+    from detectors.spelling import _alphabet, _common_words, word_frequencies
+    words = word_frequencies(lang, tmp_path)
+    con = words._connection()
+    common = _common_words(lang)
+    assert {f: (w, z) for f, w, z in con.execute("SELECT folded, word, zipf FROM common")} == common
+    assert dict(con.execute("SELECT word, frequency FROM frequency")) == get_frequency_dict(lang)
+    assert words.letters == "".join(sorted(_alphabet(common)))
+    # Many words at once, as a typo's one-edit neighbours are looked up: every one found, in one answer
+    asked = sorted(common)[::7]
+    assert sorted(words.common_entries(asked + ["qqqzx"])) == sorted(common[f] for f in asked)
+
+
+def test_a_damaged_spelling_file_is_rebuilt(tmp_path):
+    from detectors.spelling import word_frequencies
+    word_frequencies("cs", tmp_path)
+    [built] = tmp_path.iterdir()
+    for damage in (built.read_bytes()[:3000], b"not a database"):   # cut short, as by a full disk; garbage
+        built.write_bytes(damage)
+        word_frequencies.cache_clear()
+        assert word_frequencies("cs", tmp_path).is_common("aplikace")
+    assert [p.name for p in tmp_path.iterdir()] == [built.name]  # no partial file left behind
+
+
+def test_a_new_process_corrects_typos_without_loading_wordfreqs_lists(tmp_path):
+    import subprocess
+    import sys
+
+    from detectors.spelling import word_frequencies
+    for lang in ("en", "cs"):
+        word_frequencies(lang, tmp_path)  # the files of a machine that has run a tick before
+    child = ("import wordfreq; from detectors.spelling import corrected; "
+             "print(corrected('paymnt declned', 'en'), corrected('aplikce nefunguej', 'cs')); "
+             "print(wordfreq.get_frequency_dict.cache_info().currsize, wordfreq.get_frequency_list.cache_info().currsize)")
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True,
+                          env={**os.environ, "EARSHOT_CACHE_DIR": str(tmp_path)})
+    assert done.stdout.split("\n")[:2] == ["payment declined aplikace nefunguje", "0 0"]
