@@ -110,10 +110,6 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "earshot"
 
 
-def _file(lang: str, directory: Path | None) -> Path:
-    return (directory or cache_dir()) / _file_name(lang)
-
-
 def _file_name(lang: str) -> str:
     stamp = "-".join(importlib.metadata.version(package) for package in SOURCES)
     return f"words-{lang}-f{FORMAT}-{stamp}.sqlite"

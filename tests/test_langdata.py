@@ -17,7 +17,7 @@ from spacy.lookups import load_lookups
 
 from benchmarks.detection.heldout_wording import heldout_wording
 from connectors.demo import DemoStream
-from detectors.langdata import _file, _package_stop_words, language_data
+from detectors.langdata import _file_name, _package_stop_words, language_data
 from detectors.lexicon import _Dictionary, lexicon
 from detectors.text import WORD
 
@@ -131,7 +131,7 @@ def test_a_cache_dir_that_cannot_be_written_falls_back_to_the_temp_dir(obstacle,
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     cache = tmp_path / "cache"
-    target = _file("cs", cache)
+    target = cache / _file_name("cs")
     if obstacle == "a file where the directory should be":
         cache.write_text("not a directory")
     elif obstacle == "a directory where SQLite writes":
@@ -170,7 +170,7 @@ def test_two_processes_building_at_once_both_get_whole_data(tmp_path):
     try:
         answers = [processes.apply_async(_wait_then_build, (str(tmp_path),)) for _ in range(2)]
         # each read the file in the directory asked for, not one of its own in the temp directory
-        assert [answer.get(_WAIT_SECONDS) for answer in answers] == [("chyba", _file("cs", tmp_path))] * 2
+        assert [answer.get(_WAIT_SECONDS) for answer in answers] == [("chyba", tmp_path / _file_name("cs"))] * 2
         processes.close()  # the workers end when their queue does
     except BaseException:
         processes.terminate()  # a stuck worker: a new interpreter keeps SIGTERM's default, which ends it

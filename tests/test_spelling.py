@@ -3,6 +3,8 @@ else is touched."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -105,9 +107,6 @@ def test_a_damaged_spelling_file_is_rebuilt(tmp_path):
 
 
 def test_a_new_process_corrects_typos_without_loading_wordfreqs_lists(tmp_path):
-    import subprocess
-    import sys
-
     from detectors.spelling import word_frequencies
     for lang in ("en", "cs"):
         word_frequencies(lang, tmp_path)  # the files of a machine that has run a tick before
